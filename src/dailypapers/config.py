@@ -1,0 +1,138 @@
+"""Settings, from highest precedence to lowest: CLI flag > DAILYPAPERS_* environment > config file > default.
+
+The config file is TOML, at $DAILYPAPERS_CONFIG or $XDG_CONFIG_HOME/dailypapers/config.toml. Secrets
+(API keys, tokens) are read from the environment only and never written anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dailypapers.errors import ConfigError
+
+LANGUAGES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh": "Chinese"}
+
+
+@dataclass
+class Settings:
+    home: Path
+    lang: str = "ko"
+    llm: str | None = None
+    concurrency: int = 8
+    timeout: float = 120.0
+    retries: int = 4
+    max_retry_wait: float = 120.0  # the longest Retry-After we will honour before giving up
+    timezone: str | None = None
+    hf_endpoint: str = "https://huggingface.co"
+    hf_page_size: int = 100
+    openai_base_url: str | None = None
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "dailypapers.db"
+
+    def today(self) -> str:
+        return dt.datetime.now(self.tzinfo()).date().isoformat()
+
+    def tzinfo(self) -> dt.tzinfo | None:
+        if not self.timezone:
+            return None
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"unknown time zone {self.timezone!r} (use an IANA name such as Asia/Seoul)")
+
+
+def default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "dailypapers"
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("DAILYPAPERS_CONFIG")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "dailypapers" / "config.toml"
+
+
+def _read_file(path: Path) -> dict[str, object]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"config file {path} is not valid TOML: {e}")
+
+
+_ENV = {
+    "home": "DAILYPAPERS_HOME",
+    "lang": "DAILYPAPERS_LANG",
+    "llm": "DAILYPAPERS_LLM",
+    "concurrency": "DAILYPAPERS_CONCURRENCY",
+    "timeout": "DAILYPAPERS_TIMEOUT",
+    "retries": "DAILYPAPERS_RETRIES",
+    "max_retry_wait": "DAILYPAPERS_MAX_RETRY_WAIT",
+    "timezone": "DAILYPAPERS_TIMEZONE",
+    "hf_endpoint": "HF_ENDPOINT",
+    "openai_base_url": "OPENAI_BASE_URL",
+}
+
+
+def _coerce(name: str, value: object, kind: type) -> object:
+    try:
+        if kind is Path:
+            return Path(str(value)).expanduser()
+        if kind is int:
+            v = int(value)  # type: ignore[arg-type]
+            if v < 1 and name != "retries":
+                raise ValueError("must be at least 1")
+            return v
+        if kind is float:
+            return float(value)  # type: ignore[arg-type]
+        return str(value)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"setting {name!r} has a bad value {value!r}: {e}")
+
+
+def load_settings(**flags: object) -> Settings:
+    """Build the settings; `flags` are the CLI options, None meaning 'not given'."""
+    file_values = _read_file(config_path())
+    types = {"home": Path, "concurrency": int, "retries": int, "timeout": float,
+             "max_retry_wait": float, "hf_page_size": int}
+    known = {f.name for f in fields(Settings)}
+    unknown = set(file_values) - known - {"api_key", "token"}
+    if unknown:
+        raise ConfigError(f"config file {config_path()} has unknown settings: {', '.join(sorted(unknown))}")
+    if {"api_key", "token"} & set(file_values):
+        raise ConfigError(f"config file {config_path()}: keep secrets in the environment "
+                          "(OPENAI_API_KEY, HF_TOKEN), not in the config file")
+    values: dict[str, object] = {}
+    for name in known:
+        raw: object = None
+        if flags.get(name) is not None:
+            raw = flags[name]
+        elif name in _ENV and os.environ.get(_ENV[name]):
+            raw = os.environ[_ENV[name]]
+        elif name in file_values:
+            raw = file_values[name]
+        if raw is not None:
+            values[name] = _coerce(name, raw, types.get(name, str))
+    values.setdefault("home", default_home())
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if settings.lang not in LANGUAGES and not settings.lang.isalpha():
+        raise ConfigError(f"--lang {settings.lang!r} is not a language code (ko, en, ja, zh, ...)")
+    settings.hf_endpoint = settings.hf_endpoint.rstrip("/")
+    return settings
+
+
+def parse_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ConfigError(f"--date {value!r} is not a date in the form YYYY-MM-DD")

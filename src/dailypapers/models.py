@@ -1,0 +1,142 @@
+"""Plain data that flows between the stages. Standard library only, so every stage can import it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SECTION_LABELS = ("What's New", "Technical Details", "Performance Highlights")
+# JSON keys the LLM answers with, in the order of SECTION_LABELS.
+SECTION_KEYS = ("whats_new", "technical_details", "performance_highlights")
+VIDEO_SUFFIXES = (".mp4", ".webm")
+
+
+@dataclass
+class Paper:
+    """A paper as the store knows it: identity by arXiv id, plus what the sources said of it."""
+
+    id: str
+    title: str
+    authors: list[str] = field(default_factory=list)
+    abstract: str = ""
+    version: int | None = None
+    published_at: str | None = None
+    thumbnail: str | None = None
+    media_urls: list[str] = field(default_factory=list)
+    num_comments: int | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    ai_keywords: list[str] = field(default_factory=list)
+    ai_summary: str | None = None
+    organization: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"https://arxiv.org/abs/{self.id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.id}"
+
+
+@dataclass
+class ListingEntry:
+    """One paper's place in one day's listing, with its upvotes as last read."""
+
+    date: str
+    paper: Paper
+    source: str
+    position: int = 0
+    upvotes: int | None = None
+    upvotes_read_at: str | None = None
+
+
+@dataclass
+class Listing:
+    """A day's listing as a source returned it, with the raw bytes it came from."""
+
+    date: str
+    source: str
+    entries: list[ListingEntry]
+    raw: list[str] = field(default_factory=list)  # one raw body per page, kept for re-parsing
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a summary. `label` is None for an unlabeled bullet of the older style."""
+
+    label: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class SummaryKey:
+    """What makes two summaries the same work; the same key is never sent to an LLM twice."""
+
+    paper_id: str
+    version: int
+    text_source: str
+    lang: str
+    model: str
+    prompt_version: str
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0
+
+    def add(self, other: Usage) -> None:
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.requests += other.requests
+
+
+@dataclass
+class Summary:
+    key: SummaryKey
+    sections: list[Section]
+    usage: Usage = field(default_factory=Usage)
+    created_at: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        points = 0
+        for s in self.sections:
+            if s.label is None:
+                points += 1
+                out[f"Point {points}"] = s.text
+            else:
+                out[s.label] = s.text
+        return out
+
+
+@dataclass
+class PaperText:
+    """The text a summary reads, and where it came from (abstract, html, pdf, import)."""
+
+    paper_id: str
+    source: str
+    text: str
+
+
+@dataclass
+class Failure:
+    paper_id: str
+    reason: str
+
+
+@dataclass
+class DigestEntry:
+    paper: Paper
+    upvotes: int | None
+    summary: Summary | None
+
+
+@dataclass
+class Digest:
+    date: str
+    lang: str
+    entries: list[DigestEntry]

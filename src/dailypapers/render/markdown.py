@@ -1,0 +1,252 @@
+"""The newsletter Markdown of FORMAT.md, both ways: `render` writes it byte for byte, `parse`
+reads it back (and the older variants the archives carry), reporting what it normalized."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from dailypapers.errors import FormatError
+from dailypapers.models import VIDEO_SUFFIXES, Digest, Section
+
+ABS_PREFIX = "https://arxiv.org/abs/"
+_PAIRS = {"[": "]", "(": ")"}
+
+
+def render(digest: Digest) -> str:
+    """The day's digest; entries without a summary are left out (the caller reports them)."""
+    out = [f"## Daily Papers ({digest.date})\n\n"]
+    for entry in digest.entries:
+        if entry.summary is None or not entry.summary.sections:
+            continue
+        p = entry.paper
+        out.append(f"### [{escape_title(_flat(p.title))}]({ABS_PREFIX}{p.id})\n\n")
+        if p.thumbnail:
+            out.append(_thumbnail_lines(p.thumbnail))
+        if entry.upvotes is not None:
+            out.append(f"Vote: {entry.upvotes}\n\n")
+        out.append(f"Authors: {', '.join(_flat(a) for a in p.authors)}\n\n")
+        for s in entry.summary.sections:
+            text = _flat(s.text)
+            out.append(f"- ***{s.label}***: {text}\n" if s.label is not None else f"- {text}\n")
+        out.append("\n")
+    return "".join(out)
+
+
+def is_video(url: str) -> bool:
+    return url.split("?", 1)[0].split("#", 1)[0].lower().endswith(VIDEO_SUFFIXES)
+
+
+def _thumbnail_lines(url: str) -> str:
+    if is_video(url):
+        return f'[Watch Video]({url})\n<div><video controls src="{url}" muted="false"></video></div>\n\n'
+    return f"![]({url})\n\n"
+
+
+def _flat(text: str) -> str:
+    # Text is stored on one line already; this only guards the layout against a stray newline.
+    return re.sub(r"\s*\n\s*", " ", text) if "\n" in text or "\r" in text else text
+
+
+def _unbalanced(title: str) -> set[int]:
+    """Indexes of brackets and parentheses that have no partner, and so would break the link."""
+    bad: set[int] = set()
+    for opener, closer in _PAIRS.items():
+        stack: list[int] = []
+        for i, ch in enumerate(title):
+            if ch == opener:
+                stack.append(i)
+            elif ch == closer:
+                if stack:
+                    stack.pop()
+                else:
+                    bad.add(i)
+        bad.update(stack)
+    return bad
+
+
+def escape_title(title: str) -> str:
+    bad = _unbalanced(title)
+    return "".join("\\" + ch if i in bad else ch for i, ch in enumerate(title))
+
+
+def unescape_title(text: str) -> str:
+    return re.sub(r"\\([\[\]()])", r"\1", text)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+@dataclass
+class ParsedPaper:
+    id: str
+    title: str
+    authors: list[str] = field(default_factory=list)
+    thumbnail: str | None = None
+    upvotes: int | None = None
+    sections: list[Section] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class ParsedDay:
+    date: str
+    papers: list[ParsedPaper] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    days: list[ParsedDay]
+    notes: list[str] = field(default_factory=list)  # what was normalized, for the user
+
+
+_HEADING = re.compile(r"^## Daily Papers \((\d{4}-\d{2}-\d{2})\)\s*$")
+_TITLE = re.compile(r"^### \[(.*)\]\((\S+?)\)\s*$")
+_IMAGE = re.compile(r"^!\[[^\]]*\]\((\S+)\)\s*$")
+_VIDEO_LINK = re.compile(r"^\[Watch Video\]\(?(\S+?)\)?\s*$")
+_VIDEO_TAG = re.compile(r"^<div><video\b.*</video></div>\s*$")
+_VOTE = re.compile(r"^Vote: (\d+)\s*$")
+_BOLD_ITALIC = re.compile(r"^- \*\*\*(.+?)\*\*\*: (.*)$")
+_BOLD = re.compile(r"^- \*\*(.+?)(:?)\*\*(:?) ?(.*)$")
+_BULLET = re.compile(r"^[-*] (.*)$")
+_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
+
+
+def parse(text: str, source: str = "<digest>") -> ParsedFile:
+    """Read a digest. Raises FormatError naming the file and line of what cannot be understood."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.replace("\r\n", "\n").split("\n")
+    reader = _Reader(source)
+    for number, line in enumerate(lines, start=1):
+        reader.feed(number, line)
+    return reader.finish(text)
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.days: dict[str, ParsedDay] = {}
+        self.day: ParsedDay | None = None
+        self.paper: ParsedPaper | None = None
+        self.notes: list[str] = []
+        self.headings = 0
+        self._noted: set[str] = set()
+
+    def note(self, kind: str, message: str) -> None:
+        if kind not in self._noted:
+            self._noted.add(kind)
+            self.notes.append(message)
+
+    def error(self, number: int, message: str) -> FormatError:
+        return FormatError(f"{self.source}, line {number}: {message}")
+
+    def feed(self, number: int, line: str) -> None:
+        stripped = line.strip()
+        if not stripped:
+            return
+        if m := _HEADING.match(line):
+            self._close_paper()
+            self.headings += 1
+            date = m.group(1)
+            if date in self.days:
+                self.note("runs", f"line {number}: a second run for {date} was merged into the first "
+                                  "(a paper listed twice keeps the later text)")
+            self.day = self.days.setdefault(date, ParsedDay(date))
+            return
+        if self.day is None:
+            raise self.error(number, "expected the heading '## Daily Papers (YYYY-MM-DD)' first")
+        if line.startswith("### "):
+            self._close_paper()
+            self.paper = self._title(number, line)
+            return
+        if self.paper is None:
+            raise self.error(number, f"text outside a paper block: {stripped[:80]!r}")
+        self._paper_line(number, line, stripped)
+
+    def _title(self, number: int, line: str) -> ParsedPaper:
+        m = _TITLE.match(line)
+        if not m or "](" not in line:
+            raise self.error(number, "a paper heading must be '### [TITLE](https://arxiv.org/abs/ID)'")
+        inner = line[len("### ["):line.rstrip().rindex(")")]
+        cut = inner.rindex("](")
+        title, url = inner[:cut], inner[cut + 2:]
+        paper_id = _paper_id(url)
+        if paper_id is None:
+            raise self.error(number, f"the link {url!r} is not an arXiv abstract URL")
+        return ParsedPaper(id=paper_id, title=unescape_title(title), line=number)
+
+    def _paper_line(self, number: int, line: str, stripped: str) -> None:
+        p = self.paper
+        assert p is not None
+        if m := _IMAGE.match(stripped):
+            p.thumbnail = m.group(1)
+        elif m := _VIDEO_LINK.match(stripped):
+            if not stripped.startswith("[Watch Video]("):
+                self.note("video", f"line {number}: '[Watch Video]URL' read as a video link")
+            p.thumbnail = m.group(1)
+        elif _VIDEO_TAG.match(stripped):
+            if p.thumbnail is None:
+                src = re.search(r'src="([^"]+)"', stripped)
+                p.thumbnail = src.group(1) if src else None
+        elif m := _VOTE.match(stripped):
+            p.upvotes = int(m.group(1))
+        elif stripped.startswith("Authors:"):
+            p.authors = self._authors(number, line[len("Authors:"):])
+        elif m := _BOLD_ITALIC.match(line):
+            p.sections.append(Section(m.group(1), m.group(2)))
+        elif m := _BOLD.match(line):
+            self.note("bold", f"line {number}: section labels in bold were read as bold italics")
+            p.sections.append(Section(m.group(1), m.group(4)))
+        elif m := _BULLET.match(stripped):
+            self.note("points", f"line {number}: unlabeled bullets were kept as a list of points")
+            p.sections.append(Section(None, m.group(1).strip()))
+        elif p.sections:
+            # A hard-wrapped section: the sentence belongs to the section above it.
+            last = p.sections.pop()
+            p.sections.append(Section(last.label, f"{last.text} {stripped}"))
+            self.note("wrap", f"line {number}: a wrapped section line was joined to the one before")
+        else:
+            raise self.error(number, f"cannot tell what this line is: {stripped[:80]!r}")
+
+    def _authors(self, number: int, rest: str) -> list[str]:
+        value = rest[1:] if rest.startswith(" ") else rest
+        if value.strip().startswith("["):
+            try:
+                names = ast.literal_eval(value.strip())
+            except (ValueError, SyntaxError):
+                raise self.error(number, "the Authors line looks like a Python list but is not one")
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise self.error(number, "the Authors list must hold names (strings)")
+            self.note("authors", f"line {number}: an Authors line written as a Python list was read")
+            return names
+        return value.split(", ") if value else []
+
+    def _close_paper(self) -> None:
+        if self.paper is None or self.day is None:
+            self.paper = None
+            return
+        p, day = self.paper, self.day
+        for i, old in enumerate(day.papers):
+            if old.id == p.id:
+                day.papers[i] = p  # the later text wins; the first position stays
+                break
+        else:
+            day.papers.append(p)
+        self.paper = None
+
+    def finish(self, text: str) -> ParsedFile:
+        self._close_paper()
+        if not self.days:
+            raise FormatError(f"{self.source}: no '## Daily Papers (YYYY-MM-DD)' heading; is this a digest?")
+        if not text.endswith("\n\n"):
+            self.note("end", "the file did not end with a blank line")
+        return ParsedFile(days=list(self.days.values()), notes=self.notes)
+
+
+def _paper_id(url: str) -> str | None:
+    for prefix in (ABS_PREFIX, "http://arxiv.org/abs/", "https://huggingface.co/papers/"):
+        if url.startswith(prefix):
+            candidate = re.sub(r"v\d+$", "", url[len(prefix):])
+            return candidate if _ARXIV_ID.match(candidate) else None
+    return None

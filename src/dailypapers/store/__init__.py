@@ -1,0 +1,262 @@
+"""The store: the only code that speaks SQL. SQLite by default (any SQLAlchemy URL works).
+
+Every write is one transaction, so a crash never leaves half a listing or half a summary.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from dailypapers.errors import StoreError
+from dailypapers.models import Failure, Listing, ListingEntry, Paper, Section, Summary, SummaryKey, Usage
+from dailypapers.store.schema import (MIGRATIONS, failures, fetches, listings, metadata, papers, runs,
+                                      schema_migrations, summaries)
+from dailypapers.text import utc_now
+
+_PAPER_META = ("num_comments", "github_repo", "github_stars", "project_page", "ai_keywords",
+               "ai_summary", "organization")
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self.engine = sa.create_engine(url, future=True)
+            if self.engine.dialect.name == "sqlite":
+                sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.migrate()
+        except sa.exc.SQLAlchemyError as e:
+            raise StoreError(f"cannot open the store at {_safe_url(url)}: {e.__class__.__name__}: "
+                             f"{getattr(e, 'orig', e)}")
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        if str(path) == ":memory:":
+            return cls("sqlite+pysqlite:///:memory:")
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return cls(f"sqlite+pysqlite:///{path}")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sa.Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -- migrations ---------------------------------------------------------------------------
+    def migrate(self) -> None:
+        with self._tx() as conn:
+            schema_migrations.create(conn, checkfirst=True)
+            done = set(conn.scalars(sa.select(schema_migrations.c.version)))
+        for version, name, apply in MIGRATIONS:
+            if version in done:
+                continue
+            with self._tx() as conn:
+                apply(conn)
+                conn.execute(schema_migrations.insert().values(version=version, name=name,
+                                                               applied_at=utc_now()))
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.scalar(sa.select(sa.func.max(schema_migrations.c.version))) or 0
+
+    # -- papers and listings --------------------------------------------------------------------
+    def save_listing(self, listing: Listing) -> tuple[int, int]:
+        """Store a fetched listing: upsert papers, update upvotes, append new papers after the
+        ones already listed (first positions are kept). Returns (new papers, updated papers)."""
+        with self._tx() as conn:
+            if listing.raw:
+                conn.execute(fetches.insert().values(date=listing.date, source=listing.source,
+                                                     url=listing.url, fetched_at=utc_now(),
+                                                     raw=json.dumps(listing.raw)))
+            return self._merge_entries(conn, listing.date, listing.entries)
+
+    def _merge_entries(self, conn: sa.Connection, date: str,
+                       entries: Iterable[ListingEntry]) -> tuple[int, int]:
+        existing = {r.paper_id: r for r in conn.execute(
+            sa.select(listings).where(listings.c.date == date))}
+        next_pos = max((r.position for r in existing.values()), default=-1) + 1
+        added = updated = 0
+        for e in entries:
+            self._upsert_paper(conn, e.paper)
+            if e.paper.id in existing:
+                values: dict[str, Any] = {}
+                if e.upvotes is not None:
+                    values = {"upvotes": e.upvotes, "upvotes_read_at": e.upvotes_read_at}
+                if values:
+                    conn.execute(listings.update().where(listings.c.date == date,
+                                                         listings.c.paper_id == e.paper.id).values(**values))
+                updated += 1
+            else:
+                conn.execute(listings.insert().values(
+                    date=date, paper_id=e.paper.id, source=e.source, position=next_pos,
+                    upvotes=e.upvotes, upvotes_read_at=e.upvotes_read_at))
+                existing[e.paper.id] = None  # type: ignore[assignment]
+                next_pos += 1
+                added += 1
+        return added, updated
+
+    def _upsert_paper(self, conn: sa.Connection, p: Paper) -> None:
+        row = conn.execute(sa.select(papers).where(papers.c.id == p.id)).first()
+        values = _paper_row(p)
+        if row is None:
+            conn.execute(papers.insert().values(id=p.id, **values))
+            return
+        # A later source that knows less (an import with no thumbnail) must not erase what we had.
+        old = _row_paper(row)
+        merged = _paper_row(_merge_paper(old, p))
+        conn.execute(papers.update().where(papers.c.id == p.id).values(**merged))
+
+    def paper(self, paper_id: str) -> Paper | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(papers).where(papers.c.id == paper_id)).first()
+        return _row_paper(row) if row else None
+
+    def day(self, date: str) -> list[ListingEntry]:
+        """The day's papers in digest order."""
+        q = (sa.select(listings, papers).join(papers, papers.c.id == listings.c.paper_id)
+             .where(listings.c.date == date).order_by(listings.c.position))
+        with self.engine.connect() as conn:
+            return [ListingEntry(date=r.date, paper=_row_paper(r), source=r.source, position=r.position,
+                                 upvotes=r.upvotes, upvotes_read_at=r.upvotes_read_at)
+                    for r in conn.execute(q)]
+
+    def days(self) -> list[tuple[str, int]]:
+        q = (sa.select(listings.c.date, sa.func.count()).group_by(listings.c.date)
+             .order_by(listings.c.date))
+        with self.engine.connect() as conn:
+            return [(r[0], r[1]) for r in conn.execute(q)]
+
+    def raw_fetches(self, date: str) -> list[tuple[str, str, list[str]]]:
+        q = sa.select(fetches).where(fetches.c.date == date).order_by(fetches.c.id)
+        with self.engine.connect() as conn:
+            return [(r.source, r.url, json.loads(r.raw)) for r in conn.execute(q)]
+
+    # -- summaries --------------------------------------------------------------------------------
+    def has_summary(self, key: SummaryKey) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(summaries.c.id).where(*_key_where(key))).first() is not None
+
+    def save_summary(self, summary: Summary, run_id: int | None = None, replace: bool = False) -> None:
+        """Write one summary atomically. With `replace`, a summary under the same key is replaced
+        (an import of newer text, or --force); otherwise the existing one is kept."""
+        if not summary.sections or any(not s.text.strip() for s in summary.sections):
+            raise StoreError(f"refusing to store an empty summary section for paper {summary.key.paper_id}")
+        k = summary.key
+        values = dict(paper_id=k.paper_id, version=k.version, text_source=k.text_source, lang=k.lang,
+                      model=k.model, prompt_version=k.prompt_version,
+                      sections=json.dumps([[s.label, s.text] for s in summary.sections], ensure_ascii=False),
+                      prompt_tokens=summary.usage.prompt_tokens,
+                      completion_tokens=summary.usage.completion_tokens,
+                      requests=summary.usage.requests, run_id=run_id,
+                      created_at=summary.created_at or utc_now())
+        with self._tx() as conn:
+            found = conn.execute(sa.select(summaries.c.id).where(*_key_where(k))).first()
+            if found is None:
+                conn.execute(summaries.insert().values(**values))
+            elif replace:
+                conn.execute(summaries.update().where(summaries.c.id == found.id).values(**values))
+
+    def summaries_for(self, paper_id: str, lang: str | None = None) -> list[Summary]:
+        """All summaries of a paper (of one language), newest first."""
+        q = sa.select(summaries).where(summaries.c.paper_id == paper_id)
+        if lang:
+            q = q.where(summaries.c.lang == lang)
+        q = q.order_by(summaries.c.created_at.desc(), summaries.c.id.desc())
+        with self.engine.connect() as conn:
+            return [_row_summary(r) for r in conn.execute(q)]
+
+    def latest_summary(self, paper_id: str, lang: str, model: str | None = None) -> Summary | None:
+        for s in self.summaries_for(paper_id, lang):
+            if model is None or s.key.model == model:
+                return s
+        return None
+
+    # -- runs -------------------------------------------------------------------------------------
+    def start_run(self, command: str, args: dict[str, Any]) -> int:
+        with self._tx() as conn:
+            result = conn.execute(runs.insert().values(command=command, args=json.dumps(args, default=str),
+                                                       started_at=utc_now(), outcome="running"))
+            return int(result.inserted_primary_key[0])
+
+    def record_failure(self, run_id: int, failure: Failure, stage: str) -> None:
+        with self._tx() as conn:
+            conn.execute(failures.insert().values(run_id=run_id, paper_id=failure.paper_id, stage=stage,
+                                                  reason=failure.reason, at=utc_now()))
+
+    def finish_run(self, run_id: int, outcome: str, papers_done: int, usage: Usage) -> None:
+        with self._tx() as conn:
+            conn.execute(runs.update().where(runs.c.id == run_id).values(
+                finished_at=utc_now(), outcome=outcome, papers_done=papers_done,
+                prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+                requests=usage.requests))
+
+    def runs(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(runs).order_by(runs.c.id)).mappings().all()
+            fails = conn.execute(sa.select(failures).order_by(failures.c.id)).mappings().all()
+        out = [dict(r) for r in rows]
+        for r in out:
+            r["failures"] = [dict(f) for f in fails if f["run_id"] == r["id"]]
+        return out
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "<unparseable database URL>"
+
+
+def _key_where(k: SummaryKey) -> list[Any]:
+    return [summaries.c.paper_id == k.paper_id, summaries.c.version == k.version,
+            summaries.c.text_source == k.text_source, summaries.c.lang == k.lang,
+            summaries.c.model == k.model, summaries.c.prompt_version == k.prompt_version]
+
+
+def _paper_row(p: Paper) -> dict[str, Any]:
+    meta = {k: getattr(p, k) for k in _PAPER_META if getattr(p, k) not in (None, [])}
+    return dict(version=p.version, title=p.title, authors=json.dumps(p.authors, ensure_ascii=False),
+                abstract=p.abstract, published_at=p.published_at, thumbnail=p.thumbnail,
+                media_urls=json.dumps(p.media_urls), meta=json.dumps(meta, ensure_ascii=False),
+                updated_at=utc_now())
+
+
+def _row_paper(r: Any) -> Paper:
+    meta = json.loads(r.meta)
+    return Paper(id=r.id, title=r.title, authors=json.loads(r.authors), abstract=r.abstract,
+                 version=r.version, published_at=r.published_at, thumbnail=r.thumbnail,
+                 media_urls=json.loads(r.media_urls), **{k: meta[k] for k in _PAPER_META if k in meta})
+
+
+def _merge_paper(old: Paper, new: Paper) -> Paper:
+    merged = Paper(id=old.id, title=new.title or old.title)
+    for name in Paper.__dataclass_fields__:
+        if name in ("id", "title"):
+            continue
+        value = getattr(new, name)
+        setattr(merged, name, value if value not in (None, "", []) else getattr(old, name))
+    return merged
+
+
+def _row_summary(r: Any) -> Summary:
+    return Summary(key=SummaryKey(r.paper_id, r.version, r.text_source, r.lang, r.model, r.prompt_version),
+                   sections=[Section(label, text) for label, text in json.loads(r.sections)],
+                   usage=Usage(r.prompt_tokens, r.completion_tokens, r.requests), created_at=r.created_at)

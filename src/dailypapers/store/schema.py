@@ -1,0 +1,105 @@
+"""Tables, and the migrations that create them. Migrations are append-only: never edit one that
+has shipped; add the next number. Each runs in its own transaction with its version row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+schema_migrations = sa.Table(
+    "schema_migrations", metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.String(40), nullable=False),
+)
+
+papers = sa.Table(
+    "papers", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("version", sa.Integer),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("authors", sa.Text, nullable=False),  # JSON list of names, in the source's order
+    sa.Column("abstract", sa.Text, nullable=False, default=""),
+    sa.Column("published_at", sa.String(40)),
+    sa.Column("thumbnail", sa.Text),
+    sa.Column("media_urls", sa.Text, nullable=False, default="[]"),
+    sa.Column("meta", sa.Text, nullable=False, default="{}"),  # HF extras: comments, repo, stars, ...
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+fetches = sa.Table(
+    "fetches", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("date", sa.String(10), nullable=False, index=True),
+    sa.Column("source", sa.String(40), nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("fetched_at", sa.String(40), nullable=False),
+    sa.Column("raw", sa.Text, nullable=False),  # JSON list of raw bodies, one per page
+)
+
+listings = sa.Table(
+    "listings", metadata,
+    sa.Column("date", sa.String(10), primary_key=True),
+    sa.Column("paper_id", sa.String(64), sa.ForeignKey("papers.id"), primary_key=True),
+    sa.Column("source", sa.String(40), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("upvotes", sa.Integer),
+    sa.Column("upvotes_read_at", sa.String(40)),
+)
+
+runs = sa.Table(
+    "runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("command", sa.String(40), nullable=False),
+    sa.Column("args", sa.Text, nullable=False, default="{}"),
+    sa.Column("started_at", sa.String(40), nullable=False),
+    sa.Column("finished_at", sa.String(40)),
+    sa.Column("outcome", sa.String(20), nullable=False, default="running"),
+    sa.Column("papers_done", sa.Integer, nullable=False, default=0),
+    sa.Column("prompt_tokens", sa.Integer, nullable=False, default=0),
+    sa.Column("completion_tokens", sa.Integer, nullable=False, default=0),
+    sa.Column("requests", sa.Integer, nullable=False, default=0),
+)
+
+failures = sa.Table(
+    "failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=False, index=True),
+    sa.Column("paper_id", sa.String(64)),
+    sa.Column("stage", sa.String(40), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+)
+
+summaries = sa.Table(
+    "summaries", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("paper_id", sa.String(64), sa.ForeignKey("papers.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("text_source", sa.String(40), nullable=False),
+    sa.Column("lang", sa.String(16), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("prompt_version", sa.String(40), nullable=False),
+    sa.Column("sections", sa.Text, nullable=False),  # JSON list of [label or null, text]
+    sa.Column("prompt_tokens", sa.Integer, nullable=False, default=0),
+    sa.Column("completion_tokens", sa.Integer, nullable=False, default=0),
+    sa.Column("requests", sa.Integer, nullable=False, default=0),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id")),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("paper_id", "version", "text_source", "lang", "model", "prompt_version",
+                        name="uq_summary_key"),
+)
+sa.Index("ix_summaries_paper_lang", summaries.c.paper_id, summaries.c.lang)
+
+
+def _m1_initial(conn: sa.Connection) -> None:
+    for table in (papers, fetches, listings, runs, failures, summaries):
+        table.create(conn)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
+    (1, "initial tables: papers, fetches, listings, runs, failures, summaries", _m1_initial),
+]

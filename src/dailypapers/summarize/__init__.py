@@ -1,0 +1,1 @@
+"""Summaries: versioned prompts, backends behind one small protocol, and parsing of answers."""

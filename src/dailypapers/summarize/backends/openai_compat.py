@@ -1,0 +1,117 @@
+"""Any server that speaks the OpenAI chat-completions API: OpenAI itself, Ollama, vLLM and the
+many compatible gateways. Plain httpx, a strict JSON-schema response format, and the shared
+retry loop (429, 5xx and timeouts, honouring Retry-After)."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from dailypapers.errors import ConfigError, LLMAuthError, LLMError, LLMOutputError
+from dailypapers.http import GaveUp, RetryPolicy, make_client, request
+from dailypapers.models import Usage
+from dailypapers.summarize.backends import Backend, Reply
+from dailypapers.summarize.llm import ChatSummarizer
+
+if TYPE_CHECKING:
+    from dailypapers.config import Settings
+
+OPENAI_URL = "https://api.openai.com/v1"
+
+
+class OpenAICompatModel:
+    def __init__(self, model_id: str, model: str, base_url: str, api_key: str | None = None,
+                 timeout: float = 120.0, policy: RetryPolicy | None = None,
+                 temperature: float | None = 0.2, client: httpx.Client | None = None) -> None:
+        self.model_id = model_id
+        self.model = model
+        self.url = base_url.rstrip("/") + "/chat/completions"
+        self._key = api_key
+        self.temperature = temperature
+        self.policy = policy or RetryPolicy()
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.client = client or make_client(timeout, headers)
+
+    def chat(self, messages: list[dict[str, str]], schema: dict[str, object]) -> Reply:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_format": {"type": "json_schema",
+                                "json_schema": {"name": "paper_summary", "strict": True, "schema": schema}},
+        }
+        if self.temperature is not None:
+            body["temperature"] = self.temperature
+        try:
+            response = request(self.client, "POST", self.url, self.policy, json=body)
+        except GaveUp as e:
+            raise LLMError(f"{self.model_id} at {self.url}: {e}")
+        if response.status_code in (401, 403):
+            raise LLMAuthError(f"{self.model_id} at {self.url} rejected the credentials (HTTP "
+                               f"{response.status_code}); check OPENAI_API_KEY")
+        if response.status_code != 200:
+            raise LLMError(f"{self.model_id} at {self.url}: HTTP {response.status_code}: "
+                           f"{self._scrub(response.text[:300])!r}")
+        return self._reply(response)
+
+    def _reply(self, response: httpx.Response) -> Reply:
+        try:
+            data = response.json()
+            choice = data["choices"][0]
+            content = choice["message"]["content"]
+        except (json.JSONDecodeError, KeyError, IndexError, TypeError) as e:
+            raise LLMOutputError(f"{self.model_id}: the response is not a chat completion "
+                                 f"({type(e).__name__}: {e})")
+        if not isinstance(content, str):
+            raise LLMOutputError(f"{self.model_id}: the completion has no text content")
+        if choice.get("finish_reason") == "length":
+            raise LLMOutputError(f"{self.model_id}: the answer was cut off at the token limit")
+        raw_usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        usage = Usage(prompt_tokens=_int(raw_usage.get("prompt_tokens")),
+                      completion_tokens=_int(raw_usage.get("completion_tokens")), requests=1)
+        return Reply(content, usage)
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._key, "***") if self._key else text
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _make(provider: str, model: str, settings: Settings, base_url: str, api_key: str | None) -> Backend:
+    if not model:
+        raise ConfigError(f"--llm {provider}/MODEL needs a model name, for example {provider}/"
+                          + {"ollama": "qwen2.5:7b"}.get(provider, "gpt-4o-mini"))
+    policy = RetryPolicy(retries=settings.retries, max_wait=settings.max_retry_wait)
+    chat = OpenAICompatModel(f"{provider}/{model}", model, base_url, api_key, settings.timeout, policy)
+    return ChatSummarizer(chat)
+
+
+def openai(model: str, settings: Settings) -> Backend:
+    key = os.environ.get("OPENAI_API_KEY")
+    if not key:
+        raise ConfigError("--llm openai/... needs OPENAI_API_KEY in the environment")
+    return _make("openai", model, settings, settings.openai_base_url or OPENAI_URL, key)
+
+
+def openai_compatible(model: str, settings: Settings) -> Backend:
+    if not settings.openai_base_url:
+        raise ConfigError("--llm openai-compatible/... needs OPENAI_BASE_URL "
+                          "(for example http://localhost:8080/v1)")
+    return _make("openai-compatible", model, settings, settings.openai_base_url,
+                 os.environ.get("OPENAI_API_KEY"))
+
+
+def ollama(model: str, settings: Settings) -> Backend:
+    host = os.environ.get("OLLAMA_HOST", "http://localhost:11434")
+    if "://" not in host:
+        host = "http://" + host
+    return _make("ollama", model, settings, host.rstrip("/") + "/v1", None)
+
+
+def vllm(model: str, settings: Settings) -> Backend:
+    base = os.environ.get("VLLM_BASE_URL") or settings.openai_base_url or "http://localhost:8000/v1"
+    return _make("vllm", model, settings, base, os.environ.get("OPENAI_API_KEY"))

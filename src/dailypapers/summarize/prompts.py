@@ -1,0 +1,65 @@
+"""Prompts are versioned files; the version is part of every summary's key, so a changed prompt
+makes new summaries and keeps the old ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from dailypapers.config import LANGUAGES
+from dailypapers.models import SECTION_KEYS, Paper, PaperText
+
+PROMPT_VERSION = "v1"
+BEGIN, END = "<<<PAPER>>>", "<<<END PAPER>>>"
+
+_LANGUAGE_RULES = {
+    "ko": ("- Technical terms may stay in English. When a Korean term may be unfamiliar to readers,\n"
+           "  follow it with the English original in parentheses, like 희소 라우터(sparse router).\n"
+           "- Write in the polite declarative style of a newsletter (합니다체).\n"),
+    "ja": ("- Technical terms may stay in English. When a Japanese term may be unfamiliar to readers,\n"
+           "  follow it with the English original in parentheses.\n"),
+    "zh": ("- Write in Simplified Chinese. Technical terms may stay in English; when a Chinese term may\n"
+           "  be unfamiliar to readers, follow it with the English original in parentheses.\n"),
+}
+_DEFAULT_RULES = ("- Technical terms may stay in English. When a term may be unfamiliar to readers,\n"
+                  "  follow it with the English original in parentheses.\n")
+
+RESPONSE_SCHEMA: dict[str, object] = {
+    "type": "object",
+    "properties": {key: {"type": "string"} for key in SECTION_KEYS},
+    "required": list(SECTION_KEYS),
+    "additionalProperties": False,
+}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    version: str
+    system: str
+    user: str
+
+
+@cache
+def _template(version: str) -> str:
+    return resources.files("dailypapers.summarize").joinpath("prompts", f"{version}.txt").read_text("utf-8")
+
+
+def language_name(lang: str) -> str:
+    return LANGUAGES.get(lang, f"the language with code '{lang}'")
+
+
+def build(paper: Paper, text: PaperText, lang: str, version: str = PROMPT_VERSION) -> Prompt:
+    system = _template(version).format(language=language_name(lang),
+                                       language_rules=_LANGUAGE_RULES.get(lang, _DEFAULT_RULES))
+    what = {"abstract": "the title and abstract", "import": "the title and abstract"}.get(
+        text.source, f"the title and the text of the paper ({text.source})")
+    user = (f"Here is {what} of arXiv paper {paper.id}.\n"
+            f"{BEGIN}\nTitle: {neutralize(paper.title)}\n\n{neutralize(text.text)}\n{END}\n"
+            f"Write the newsletter entry in {language_name(lang)} as a JSON object.")
+    return Prompt(version, system, user)
+
+
+def neutralize(text: str) -> str:
+    """Keep paper text from closing or faking our data markers."""
+    return text.replace("<<<", "‹‹‹").replace(">>>", "›››")

@@ -1,0 +1,191 @@
+"""Real HTTP servers on 127.0.0.1 that stand in for Hugging Face and an OpenAI-compatible LLM.
+
+Each fake runs a ThreadingHTTPServer in a background thread, records every request it gets, and
+can be told to misbehave: answer 429 (with or without Retry-After), 500, garbage, or be slow.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    at: float
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class FakeServer:
+    """Subclasses implement `answer(request) -> Answer`."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                url = urlparse(self.path)
+                rec = Recorded(self.command, url.path, parse_qs(url.query),
+                               {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic())
+                with fake.lock:
+                    fake.requests.append(rec)
+                ans = fake.answer(rec)
+                if ans.delay:
+                    time.sleep(ans.delay)
+                self.send_response(ans.status)
+                headers = {"Content-Type": "application/json", **ans.headers}
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(ans.body)))
+                self.end_headers()
+                self.wfile.write(ans.body)
+
+            do_GET = do_POST = _handle
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 256
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def answer(self, request: Recorded) -> Answer:
+        raise NotImplementedError
+
+    def __enter__(self) -> FakeServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def json_answer(data: Any, status: int = 200, **headers: str) -> Answer:
+    return Answer(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), dict(headers))
+
+
+class FakeHF(FakeServer):
+    """Serves /api/daily_papers?date=D&p=N&limit=M from a dict of date -> list of items, paging
+    the way the real API does (a page past the end is [])."""
+
+    def __init__(self, days: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        super().__init__()
+        self.days = days or {}
+        self.faults: list[Answer] = []  # answered first, one per request, before the real answers
+
+    def answer(self, request: Recorded) -> Answer:
+        if self.faults:
+            return self.faults.pop(0)
+        if request.path != "/api/daily_papers":
+            return json_answer({"error": "not found"}, 404)
+        date = request.query.get("date", [""])[0]
+        if date not in self.days:
+            return json_answer([], 200)
+        page = int(request.query.get("p", ["0"])[0])
+        limit = int(request.query.get("limit", ["50"])[0])
+        return json_answer(self.days[date][page * limit:(page + 1) * limit])
+
+
+Responder = Callable[[dict[str, Any]], str]
+
+
+class FakeLLM(FakeServer):
+    """An OpenAI-compatible /v1/chat/completions. `respond(body) -> content` writes the answer;
+    `fault_rate` and `faults` make it misbehave; `latency` makes it slow."""
+
+    def __init__(self, respond: Responder, latency: float = 0.0, fault_rate: float = 0.0,
+                 faults: tuple[str, ...] = ("429", "500", "garbage"), seed: int = 7,
+                 retry_after: str = "0", api_key: str | None = None) -> None:
+        super().__init__()
+        self.respond = respond
+        self.latency = latency
+        self.fault_rate = fault_rate
+        self.faults = faults
+        self.retry_after = retry_after
+        self.api_key = api_key
+        self.rng = random.Random(seed)
+        self.completions: list[dict[str, Any]] = []  # bodies of the requests answered with a summary
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    def answer(self, request: Recorded) -> Answer:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            return self._answer(request)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _answer(self, request: Recorded) -> Answer:
+        if request.path != "/v1/chat/completions" or request.method != "POST":
+            return json_answer({"error": {"message": "not found"}}, 404)
+        if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
+            return json_answer({"error": {"message": "Incorrect API key provided"}}, 401)
+        with self.lock:
+            fault = self.rng.choice(self.faults) if self.rng.random() < self.fault_rate else None
+        if fault == "429":
+            return json_answer({"error": {"message": "rate limited"}}, 429, **{"Retry-After": self.retry_after})
+        if fault == "500":
+            return json_answer({"error": {"message": "internal error"}}, 500)
+        body = json.loads(request.body)
+        content = "this is not json {" if fault == "garbage" else self.respond(body)
+        with self.lock:
+            if fault != "garbage":
+                self.completions.append(body)
+        return json_answer(completion(content, body.get("model", "fake")))
+
+
+def completion(content: str, model: str = "fake") -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": model,
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+    }
+
+
+def paper_id_of(body: dict[str, Any]) -> str:
+    """The arXiv id that a summary request is about (the prompt names it)."""
+    import re
+
+    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    m = re.search(r"arXiv paper (\S+?)\.\n", user)
+    assert m, "the prompt should name the paper"
+    return m.group(1)
