@@ -38,13 +38,19 @@ class Answer:
 class FakeServer:
     """Subclasses implement `answer(request) -> Answer`."""
 
-    def __init__(self) -> None:
+    def __init__(self, latency: float = 0.0) -> None:
         self.requests: list[Recorded] = []
         self.lock = threading.Lock()
+        self.latency = latency  # seconds every answer takes
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests it was answering at once
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; without this, each response waits ~40 ms
+            # for the client's delayed ACK, which real servers avoid the same way.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
@@ -57,7 +63,7 @@ class FakeServer:
                                {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic())
                 with fake.lock:
                     fake.requests.append(rec)
-                ans = fake.answer(rec)
+                ans = fake.timed_answer(rec)
                 if ans.delay:
                     time.sleep(ans.delay)
                 self.send_response(ans.status)
@@ -75,7 +81,8 @@ class FakeServer:
             request_queue_size = 256
 
         self.server = Server(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01},
+                                       daemon=True)
 
     @property
     def url(self) -> str:
@@ -83,6 +90,18 @@ class FakeServer:
 
     def answer(self, request: Recorded) -> Answer:
         raise NotImplementedError
+
+    def timed_answer(self, request: Recorded) -> Answer:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            return self.answer(request)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
 
     def __enter__(self) -> FakeServer:
         self.thread.start()
@@ -129,31 +148,16 @@ class FakeLLM(FakeServer):
     def __init__(self, respond: Responder, latency: float = 0.0, fault_rate: float = 0.0,
                  faults: tuple[str, ...] = ("429", "500", "garbage"), seed: int = 7,
                  retry_after: str = "0", api_key: str | None = None) -> None:
-        super().__init__()
+        super().__init__(latency)
         self.respond = respond
-        self.latency = latency
         self.fault_rate = fault_rate
         self.faults = faults
         self.retry_after = retry_after
         self.api_key = api_key
         self.rng = random.Random(seed)
         self.completions: list[dict[str, Any]] = []  # bodies of the requests answered with a summary
-        self.in_flight = 0
-        self.max_in_flight = 0
 
     def answer(self, request: Recorded) -> Answer:
-        with self.lock:
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            if self.latency:
-                time.sleep(self.latency)
-            return self._answer(request)
-        finally:
-            with self.lock:
-                self.in_flight -= 1
-
-    def _answer(self, request: Recorded) -> Answer:
         if request.path != "/v1/chat/completions" or request.method != "POST":
             return json_answer({"error": {"message": "not found"}}, 404)
         if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
@@ -189,3 +193,70 @@ def paper_id_of(body: dict[str, Any]) -> str:
     m = re.search(r"arXiv paper (\S+?)\.\n", user)
     assert m, "the prompt should name the paper"
     return m.group(1)
+
+
+class FakeArxiv(FakeServer):
+    """Stands in for export.arxiv.org (/api/query) and arxiv.org (/abs, /pdf, /html).
+
+    `feeds` maps a paper id to its Atom <entry> text (the API answers id_list queries from them,
+    silently dropping ids it does not know, as the real one does); `pdfs` and `htmls` map
+    'ID' or 'IDvN' to bodies. `search` answers search_query requests with a whole feed body."""
+
+    def __init__(self, entries: dict[str, str] | None = None, pdfs: dict[str, bytes] | None = None,
+                 htmls: dict[str, str] | None = None, search: Callable[[dict[str, list[str]]], str] | None = None,
+                 latency: float = 0.0) -> None:
+        super().__init__(latency)
+        self.entries = entries or {}
+        self.pdfs = pdfs or {}
+        self.htmls = htmls or {}
+        self.search = search
+        self.faults: list[Answer] = []  # answered first, one per request
+
+    def answer(self, request: Recorded) -> Answer:
+        with self.lock:
+            fault = self.faults.pop(0) if self.faults else None
+        return fault or self._answer(request)
+
+    def _answer(self, request: Recorded) -> Answer:
+        path = request.path
+        if path == "/api/query":
+            if "id_list" in request.query:
+                ids = request.query["id_list"][0].split(",")
+                return Answer(200, atom_feed([self.entries[i.split("v")[0] if i.split("v")[0] in self.entries else i]
+                                              for i in ids if (i.split("v")[0] in self.entries or i in self.entries)]
+                                             ).encode(), {"Content-Type": "application/atom+xml"})
+            if self.search is not None:
+                return Answer(200, self.search(request.query).encode(), {"Content-Type": "application/atom+xml"})
+            return Answer(200, atom_feed([]).encode(), {"Content-Type": "application/atom+xml"})
+        for prefix, store, ctype in (("/pdf/", self.pdfs, "application/pdf"),
+                                     ("/html/", self.htmls, "text/html; charset=utf-8")):
+            if path.startswith(prefix):
+                ref = path[len(prefix):]
+                body = store.get(ref, store.get(ref.rsplit("v", 1)[0]) if "v" in ref else None)
+                if body is None:
+                    return Answer(404, b"not found", {"Content-Type": "text/plain"})
+                return Answer(200, body if isinstance(body, bytes) else body.encode("utf-8"),
+                              {"Content-Type": ctype})
+        return Answer(404, b"not found", {"Content-Type": "text/plain"})
+
+
+def atom_feed(entries: list[str]) -> str:
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n"
+            '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
+            'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n'
+            f"  <title>arXiv Query</title>\n  <opensearch:totalResults>{len(entries)}</opensearch:totalResults>\n"
+            + "".join(entries) + "</feed>\n")
+
+
+def atom_entry(paper_id: str, version: int, title: str, authors: list[str], abstract: str,
+               categories: tuple[str, ...] = ("cs.CL",)) -> str:
+    from xml.sax.saxutils import escape
+
+    cats = "".join(f'<category term="{c}" scheme="http://arxiv.org/schemas/atom"/>' for c in categories)
+    names = "".join(f"<author><name>{escape(a)}</name></author>" for a in authors)
+    return (f"<entry><id>http://arxiv.org/abs/{paper_id}v{version}</id><title>{escape(title)}</title>"
+            f"<updated>2025-01-01T00:00:00Z</updated><summary>{escape(abstract)}</summary>{cats}"
+            f"<published>2025-01-01T00:00:00Z</published>"
+            f'<arxiv:primary_category term="{categories[0]}"/>{names}'
+            f'<link href="https://arxiv.org/pdf/{paper_id}v{version}" rel="related" type="application/pdf" title="pdf"/>'
+            "</entry>\n")

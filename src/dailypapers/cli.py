@@ -75,22 +75,38 @@ llm_option = click.option("--llm", default=None, metavar="PROVIDER/MODEL",
                                "extractive [env DAILYPAPERS_LLM].")
 concurrency_option = click.option("--concurrency", type=click.IntRange(1, 256), default=None,
                                   help="Papers summarized at once [default: 8].")
+tokens_option = click.option("--max-input-tokens", type=click.IntRange(200, 2_000_000), default=None,
+                             help="How much of each paper a summary reads [default: 16000].")
+text_source_option = click.option("--text-source", "text_sources", default=None, metavar="LIST",
+                                  help="What summaries read, first that works [default: html,pdf,abstract].")
 
 
 @cli.command()
 @date_option
-@click.option("--source", type=click.Choice(["hf"]), default="hf", show_default=True,
+@click.option("--source", type=click.Choice(["hf", "arxiv"]), default="hf", show_default=True,
               help="Where the day's papers come from.")
+@click.option("--category", "categories", multiple=True, metavar="CAT",
+              help="With --source arxiv: the papers announced in this category (cs.CL, ...) that day.")
+@click.option("--id", "ids", multiple=True, metavar="ARXIV_ID",
+              help="With --source arxiv: these papers (2412.19712, 2412.19712v2, astro-ph/0601001).")
 @click.pass_context
-def fetch(ctx: click.Context, date: str | None, source: str) -> None:
+def fetch(ctx: click.Context, date: str | None, source: str, categories: tuple[str, ...],
+          ids: tuple[str, ...]) -> None:
     """Fetch a day's papers into the store (again: refresh upvotes, add new papers)."""
     from dailypapers import pipeline
 
+    if (categories or ids) and source != "arxiv":
+        raise click.UsageError("--category and --id go with --source arxiv")
     settings = _settings(ctx)
     day = _date(settings, date)
     store = pipeline.open_store(settings)
-    r = pipeline.fetch(store, settings, day, source)
+    r = pipeline.fetch(store, settings, day, source, list(categories), list(ids))
     click.echo(f"{day}: {r.listed} papers listed, {r.added} new, {r.updated} updated", err=True)
+    if r.listed == 0 and source == "arxiv" and categories:
+        click.echo(f"{day}: arXiv announced nothing in {', '.join(categories)} (a weekend or holiday?)", err=True)
+    if r.not_found:
+        click.echo(f"not found on arXiv: {', '.join(r.not_found)}", err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -98,14 +114,18 @@ def fetch(ctx: click.Context, date: str | None, source: str) -> None:
 @lang_option
 @llm_option
 @concurrency_option
+@tokens_option
+@text_source_option
 @click.option("--force", is_flag=True, help="Summarize again even where a summary exists.")
 @click.pass_context
 def summarize(ctx: click.Context, date: str | None, lang: str | None, llm: str | None,
-              concurrency: int | None, force: bool) -> None:
+              concurrency: int | None, max_input_tokens: int | None, text_sources: str | None,
+              force: bool) -> None:
     """Summarize the day's papers that have no summary yet for this language, model and prompt."""
     from dailypapers import pipeline
 
-    settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency)
+    settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency,
+                         max_input_tokens=max_input_tokens, text_sources=text_sources)
     backend = pipeline.get_backend(settings.llm, settings)
     store = pipeline.open_store(settings)
     day = _date(settings, date)
@@ -120,6 +140,8 @@ def _report_summaries(r: SummarizeReport) -> None:
                f"{len(r.failures)} failed, {r.repaired} repaired; "
                f"{r.usage.prompt_tokens + r.usage.completion_tokens} tokens in {r.usage.requests} requests",
                err=True)
+    for note in r.notes:
+        click.echo(f"  note: {note}", err=True)
     for f in r.failures:
         click.echo(f"  failed {f.paper_id}: {f.reason}", err=True)
 
@@ -127,7 +149,8 @@ def _report_summaries(r: SummarizeReport) -> None:
 @cli.command()
 @date_option
 @lang_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True,
+              help="Markdown in the layout of FORMAT.md, or JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write here instead of standard output.")
 @click.option("--model", default=None, help="Only summaries by this model [default: the newest].")
@@ -156,7 +179,9 @@ def _report_missing(d: Any) -> None:
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))  # FORMAT.md is UTF-8 whatever the locale
+        sys.stdout.buffer.flush()
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp")
@@ -170,16 +195,21 @@ def _write(text: str, output: Path | None) -> None:
 @lang_option
 @llm_option
 @concurrency_option
-@click.option("--source", type=click.Choice(["hf"]), default="hf", show_default=True)
+@tokens_option
+@text_source_option
+@click.option("--source", type=click.Choice(["hf"]), default="hf", show_default=True,
+              help="Where the day's papers come from.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The Markdown digest [default: HOME/out/DATE.LANG.md].")
 @click.pass_context
 def run(ctx: click.Context, date: str | None, lang: str | None, llm: str | None,
-        concurrency: int | None, source: str, output: Path | None) -> None:
+        concurrency: int | None, max_input_tokens: int | None, text_sources: str | None, source: str,
+        output: Path | None) -> None:
     """Fetch, summarize and render a day in one go."""
     from dailypapers import pipeline
 
-    settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency)
+    settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency,
+                         max_input_tokens=max_input_tokens, text_sources=text_sources)
     backend = pipeline.get_backend(settings.llm, settings)
     day = _date(settings, date)
     store = pipeline.open_store(settings)
@@ -236,6 +266,29 @@ def list_(ctx: click.Context, date: str | None, as_json: bool) -> None:
         langs = ",".join(sorted(it["summaries"])) or "-"
         votes = "" if it["upvotes"] is None else f"{it['upvotes']:>4} "
         click.echo(f"{i:>3}. {it['id']:<12} {votes}[{langs}] {it['title']}")
+
+
+@cli.command()
+@click.argument("arxiv_id")
+@click.option("--source", "text_source", type=click.Choice(["html", "pdf", "abstract"]), default=None,
+              help="Read only this source [default: html, then pdf, then abstract].")
+@tokens_option
+@click.pass_context
+def text(ctx: click.Context, arxiv_id: str, text_source: str | None, max_input_tokens: int | None) -> None:
+    """Print the text a summary of ARXIV_ID would read, section by section."""
+    from dailypapers import pipeline
+
+    settings = _settings(ctx, max_input_tokens=max_input_tokens)
+    store = pipeline.open_store(settings)
+    text, notes = pipeline.paper_text(store, settings, arxiv_id, text_source)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    kept = ", ".join(s.title for s in text.sections)
+    click.echo(f"# {text.paper_id}: read from {text.source}; sections: {kept}", err=True)
+    if text.omitted:
+        click.echo(f"# left out for the {settings.max_input_tokens}-token budget: {', '.join(text.omitted)}",
+                   err=True)
+    click.echo(text.text)
 
 
 @cli.command()

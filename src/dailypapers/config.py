@@ -31,6 +31,28 @@ class Settings:
     hf_endpoint: str = "https://huggingface.co"
     hf_page_size: int = 100
     openai_base_url: str | None = None
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_url: str = "https://arxiv.org"
+    arxiv_delay: float = 3.0  # seconds between arXiv requests, for all processes sharing the home
+    text_sources: str = "html,pdf,abstract"  # what a summary reads, first that works
+    max_input_tokens: int = 16000  # how much of a paper a summary may read
+    max_pdf_mb: float = 50.0
+
+    def sources_order(self) -> tuple[str, ...]:
+        order = tuple(x.strip() for x in self.text_sources.split(",") if x.strip())
+        bad = [x for x in order if x not in ("html", "pdf", "abstract")]
+        if bad or not order:
+            raise ConfigError(f"text sources {self.text_sources!r}: use html, pdf and abstract, "
+                              "separated by commas, in the order to try them")
+        return order
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def arxiv_lock(self) -> Path:
+        return self.home / "locks" / "arxiv.lock"
 
     @property
     def db_path(self) -> Path:
@@ -81,6 +103,12 @@ _ENV = {
     "timezone": "DAILYPAPERS_TIMEZONE",
     "hf_endpoint": "HF_ENDPOINT",
     "openai_base_url": "OPENAI_BASE_URL",
+    "arxiv_api_url": "DAILYPAPERS_ARXIV_API_URL",
+    "arxiv_url": "DAILYPAPERS_ARXIV_URL",
+    "arxiv_delay": "DAILYPAPERS_ARXIV_DELAY",
+    "text_sources": "DAILYPAPERS_TEXT_SOURCES",
+    "max_input_tokens": "DAILYPAPERS_MAX_INPUT_TOKENS",
+    "max_pdf_mb": "DAILYPAPERS_MAX_PDF_MB",
 }
 
 
@@ -104,7 +132,8 @@ def load_settings(**flags: object) -> Settings:
     """Build the settings; `flags` are the CLI options, None meaning 'not given'."""
     file_values = _read_file(config_path())
     types = {"home": Path, "concurrency": int, "retries": int, "timeout": float,
-             "max_retry_wait": float, "hf_page_size": int}
+             "max_retry_wait": float, "hf_page_size": int, "arxiv_delay": float,
+             "max_input_tokens": int, "max_pdf_mb": float}
     known = {f.name for f in fields(Settings)}
     unknown = set(file_values) - known - {"api_key", "token"}
     if unknown:
@@ -128,6 +157,10 @@ def load_settings(**flags: object) -> Settings:
     if settings.lang not in LANGUAGES and not settings.lang.isalpha():
         raise ConfigError(f"--lang {settings.lang!r} is not a language code (ko, en, ja, zh, ...)")
     settings.hf_endpoint = settings.hf_endpoint.rstrip("/")
+    settings.arxiv_url = settings.arxiv_url.rstrip("/")
+    if settings.arxiv_delay < 0:
+        raise ConfigError("arxiv_delay cannot be negative")
+    settings.sources_order()
     return settings
 
 

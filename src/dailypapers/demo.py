@@ -27,7 +27,9 @@ def run_demo(settings: Settings, out_dir: Path, progress: Progress) -> Path:
     entries = parse_items(items, SAMPLE_DATE, "bundled sample_day.json")
     store.save_listing(Listing(SAMPLE_DATE, "hf", entries, [json.dumps(items)], "bundled:sample_day.json"))
     backend = pipeline.get_backend("extractive", settings)
-    pipeline.summarize(store, settings, SAMPLE_DATE, "en", backend, progress=progress)
+    # The demo is offline: the bundled abstracts are all it reads (no arXiv HTML or PDF).
+    reader = pipeline.TextReader(store, settings, ("abstract",))
+    pipeline.summarize(store, settings, SAMPLE_DATE, "en", backend, progress=progress, reader=reader)
     text = pipeline.render(pipeline.digest(store, SAMPLE_DATE, "en", backend.model_id))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{SAMPLE_DATE}.en.md"

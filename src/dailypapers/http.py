@@ -8,11 +8,18 @@ backoff that honour `Retry-After` (seconds or an HTTP date) and Hugging Face's
 from __future__ import annotations
 
 import email.utils
+import fcntl
+import functools
+import os
 import random
 import re
+import ssl
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -34,11 +41,18 @@ class RetryPolicy:
     sleep: Callable[[float], None] = time.sleep
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """One TLS context for every client: loading the CA bundle takes ~25 ms each time (measured
+    in bench/bench_summarize.py, where it delayed the first request)."""
+    return httpx.create_ssl_context()
+
+
 def make_client(timeout: float = 60.0, headers: dict[str, str] | None = None) -> httpx.Client:
     all_headers = {"User-Agent": USER_AGENT}
     all_headers.update(headers or {})
     return httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
-                        headers=all_headers, follow_redirects=True,
+                        headers=all_headers, follow_redirects=True, verify=_ssl_context(),
                         limits=httpx.Limits(max_connections=64, max_keepalive_connections=32))
 
 
@@ -53,7 +67,10 @@ def server_wait(response: httpx.Response) -> float | None:
         try:
             return max(0.0, float(value))
         except ValueError:
-            when = email.utils.parsedate_to_datetime(value) if value else None
+            try:  # an HTTP date; anything else is ignored (Python raises on garbage)
+                when = email.utils.parsedate_to_datetime(value) if value else None
+            except (TypeError, ValueError):
+                when = None
             if when is not None:
                 return max(0.0, when.timestamp() - time.time())
     ratelimit = response.headers.get("RateLimit")
@@ -96,3 +113,103 @@ def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy,
 def _backoff(policy: RetryPolicy, attempt: int) -> float:
     base = policy.backoff * (2**attempt)
     return min(policy.max_wait, base * (0.5 + random.random()))
+
+
+class DownloadRefused(DailyPapersError):
+    """A download the guard would not make or finish: a host not allowed, a body over the limit."""
+
+
+class PoliteGate:
+    """At most one request every `interval` seconds and one at a time, for every thread and every
+    process that shares `lock_path` (arXiv's terms cover all of a user's machines together, so a
+    script calling dailypapers in a loop must not break them either). The time of the last request
+    lives in the lock file itself."""
+
+    def __init__(self, interval: float, lock_path: Path | None = None) -> None:
+        self.interval = interval
+        self.lock_path = lock_path
+        self._thread_lock = threading.Lock()
+        self._last = 0.0  # used when there is no lock file
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._thread_lock:
+            if self.lock_path is None:
+                self._wait(self._last)
+                self._last = time.time()
+                yield
+                return
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                raw = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+                self._wait(float(raw) if _is_float(raw) else 0.0)
+                stamp = f"{time.time():.6f}".encode().ljust(32)
+                os.pwrite(fd, stamp, 0)
+                yield
+            finally:
+                os.close(fd)  # closing releases the flock
+
+    def _wait(self, last: float) -> None:
+        delay = last + self.interval - time.time()
+        if delay > 0:
+            time.sleep(min(delay, self.interval))
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """A transport that sends only to `allowed_hosts`, refuses bodies over `max_bytes`, and, with
+    a gate, holds the gate for the whole exchange, body included (one connection at a time)."""
+
+    def __init__(self, allowed_hosts: set[str], max_bytes: int, gate: PoliteGate | None = None,
+                 inner: httpx.BaseTransport | None = None) -> None:
+        self.allowed_hosts = allowed_hosts
+        self.max_bytes = max_bytes
+        self.gate = gate
+        self.inner = inner or httpx.HTTPTransport(retries=0, verify=_ssl_context())
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host not in self.allowed_hosts:
+            raise DownloadRefused(f"refused to fetch {request.url}: {request.url.host} is not one of the "
+                                  f"configured hosts ({', '.join(sorted(self.allowed_hosts))})")
+        if self.gate is None:
+            return self._exchange(request)
+        with self.gate.slot():
+            return self._exchange(request)
+
+    def _exchange(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            response.close()
+            raise DownloadRefused(f"{request.url}: the body is {int(declared):,} bytes, over the "
+                                  f"limit of {self.max_bytes:,}")
+        chunks, size = [], 0
+        try:
+            for chunk in response.stream:  # type: ignore[union-attr]
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise DownloadRefused(f"{request.url}: the body is over the limit of {self.max_bytes:,} bytes")
+                chunks.append(chunk)
+        finally:
+            response.close()
+        return httpx.Response(response.status_code, headers=response.headers, content=b"".join(chunks),
+                              request=request, extensions=response.extensions)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def guarded_client(allowed_hosts: set[str], max_bytes: int, gate: PoliteGate | None = None,
+                   timeout: float = 60.0) -> httpx.Client:
+    return httpx.Client(transport=GuardedTransport(allowed_hosts, max_bytes, gate),
+                        timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
+                        headers={"User-Agent": USER_AGENT}, follow_redirects=True)

@@ -29,6 +29,15 @@ class Paper:
     ai_keywords: list[str] = field(default_factory=list)
     ai_summary: str | None = None
     organization: str | None = None
+    # From the arXiv API.
+    updated_at: str | None = None
+    categories: list[str] = field(default_factory=list)
+    primary_category: str | None = None
+    affiliations: list[list[str]] = field(default_factory=list)  # per author, in author order
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    pdf_link: str | None = None
 
     @property
     def url(self) -> str:
@@ -113,13 +122,26 @@ class Summary:
         return out
 
 
+@dataclass(frozen=True)
+class TextSection:
+    """A section of a paper's text. `kind` orders what a token budget keeps first: abstract,
+    introduction, conclusion, results, captions, method, other, appendix."""
+
+    title: str
+    text: str
+    kind: str = "other"
+
+
 @dataclass
 class PaperText:
-    """The text a summary reads, and where it came from (abstract, html, pdf, import)."""
+    """The text a summary reads, and where it came from (abstract, html, pdf, import).
+    `sections` is the paper cut into sections; `omitted` names those a budget left out."""
 
     paper_id: str
     source: str
     text: str
+    sections: list[TextSection] = field(default_factory=list)
+    omitted: list[str] = field(default_factory=list)
 
 
 @dataclass

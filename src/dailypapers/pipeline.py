@@ -32,22 +32,45 @@ class FetchReport:
     listed: int
     added: int
     updated: int
+    not_found: list[str] = field(default_factory=list)
 
 
-def make_source(name: str, settings: Settings) -> Any:
+def make_source(name: str, settings: Settings, categories: list[str] | None = None,
+                ids: list[str] | None = None) -> Any:
+    policy = RetryPolicy(retries=settings.retries, max_wait=settings.max_retry_wait)
     if name == "hf":
         from dailypapers.sources.hf_daily import HFDailySource
 
-        policy = RetryPolicy(retries=settings.retries, max_wait=settings.max_retry_wait)
         return HFDailySource(settings.hf_endpoint, page_size=settings.hf_page_size, policy=policy,
                              timeout=settings.timeout)
-    raise ConfigError(f"unknown source {name!r}; known sources: hf")
+    if name == "arxiv":
+        from dailypapers.sources.arxiv import ArxivSource
+
+        return ArxivSource(arxiv_client(settings), categories, ids)
+    raise ConfigError(f"unknown source {name!r}; known sources: hf, arxiv")
 
 
-def fetch(store: Store, settings: Settings, date: str, source: str = "hf") -> FetchReport:
-    listing = make_source(source, settings).fetch_day(date)
+def arxiv_gate(settings: Settings) -> Any:
+    from dailypapers.http import PoliteGate
+
+    return PoliteGate(settings.arxiv_delay, settings.arxiv_lock)
+
+
+def arxiv_client(settings: Settings, gate: Any = None) -> Any:
+    """The arXiv API client: the settings' delay, held across processes by a lock in the home."""
+    from dailypapers.sources.arxiv import ArxivClient
+
+    return ArxivClient(settings.arxiv_api_url, gate=gate or arxiv_gate(settings),
+                       cache_dir=settings.cache_dir / "arxiv-api", timeout=settings.timeout,
+                       policy=RetryPolicy(retries=min(settings.retries, 2), max_wait=settings.max_retry_wait))
+
+
+def fetch(store: Store, settings: Settings, date: str, source: str = "hf",
+          categories: list[str] | None = None, ids: list[str] | None = None) -> FetchReport:
+    src = make_source(source, settings, categories, ids)
+    listing = src.fetch_day(date)
     added, updated = store.save_listing(listing)
-    return FetchReport(date, len(listing.entries), added, updated)
+    return FetchReport(date, len(listing.entries), added, updated, getattr(src, "missing", []))
 
 
 # -- summarize ------------------------------------------------------------------------------------
@@ -62,11 +85,93 @@ class SummarizeReport:
     repaired: int = 0
     failures: list[Failure] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
+    notes: list[str] = field(default_factory=list)  # what the reader could not do (kept going)
 
 
-def text_for(paper: Paper) -> PaperText:
-    """The text a summary reads. Today: the title and abstract."""
-    return PaperText(paper.id, "abstract", paper.abstract)
+class TextReader:
+    """Finds the text each summary reads: full text stored earlier, else arXiv's HTML or PDF
+    (downloaded politely and cached), else the abstract, in the order the settings give; cut to
+    the token budget. One arXiv gate serves the API and the downloads."""
+
+    def __init__(self, store: Store, settings: Settings, sources: tuple[str, ...] | None = None,
+                 max_tokens: int | None = None) -> None:
+        from dailypapers.fulltext.fetch import FullTextFetcher
+
+        self.store = store
+        self.sources = sources or settings.sources_order()
+        self.max_tokens = max_tokens or settings.max_input_tokens
+        gate = arxiv_gate(settings)
+        self.arxiv = arxiv_client(settings, gate)
+        policy = RetryPolicy(retries=min(settings.retries, 2), max_wait=settings.max_retry_wait)
+        self.fetcher = FullTextFetcher(settings.arxiv_url, settings.cache_dir / "papers", gate,
+                                       max_pdf_bytes=int(settings.max_pdf_mb * 1024 * 1024),
+                                       timeout=settings.timeout, policy=policy)
+        self.notes: list[str] = []
+
+    @property
+    def needs_arxiv(self) -> bool:
+        return any(s != "abstract" for s in self.sources)
+
+    def complete_metadata(self, papers: list[Paper]) -> list[Paper]:
+        """Ask arXiv for the version and metadata of papers that lack them (one request per 100)."""
+        lacking = [p.id for p in papers if p.version is None]
+        if not lacking or not self.needs_arxiv:
+            return papers
+        from dailypapers.errors import SourceError
+
+        try:
+            found, missing = self.arxiv.by_ids(lacking)
+        except (SourceError, ConfigError) as e:
+            self.notes.append(f"arXiv metadata not available, versions unknown: {e}")
+            self.fetcher.unreachable = self.fetcher.unreachable or str(e)
+            return papers
+        for p in found:
+            self.store.save_arxiv_metadata(p)
+        if missing:
+            self.notes.append(f"arXiv does not know {len(missing)} paper(s): {', '.join(missing)}")
+        return [self.store.paper(p.id) or p for p in papers]
+
+    def read(self, paper: Paper, sources: tuple[str, ...] | None = None) -> PaperText:
+        from dailypapers.fulltext.fetch import FullTextError, budgeted
+
+        problems = []
+        for source in sources or self.sources:
+            stored = self.store.text(paper.id, paper.version, source) \
+                if paper.version and source != "abstract" else None
+            try:
+                sections = stored or self.fetcher.sections(paper, source)
+            except FullTextError as e:
+                problems.append(f"{source}: {e}")
+                continue
+            if stored is None and paper.version and source != "abstract":
+                self.store.save_text(paper.id, paper.version, source, sections)
+            if problems:
+                self.notes.append(f"{paper.id} read the {source}: " + "; ".join(problems))
+            return budgeted(paper.id, source, sections, self.max_tokens)
+        raise FullTextError("no text to summarize: " + "; ".join(problems))
+
+
+def paper_text(store: Store, settings: Settings, raw_id: str,
+               source: str | None = None) -> tuple[PaperText, list[str]]:
+    """The text a summary of this paper would read (for `dailypapers text`); the paper's arXiv
+    metadata is fetched first when the store lacks it."""
+    from dailypapers.sources.arxiv_atom import split_id
+
+    try:
+        paper_id, _ = split_id(raw_id)
+    except ValueError as e:
+        raise ConfigError(str(e))
+    reader = TextReader(store, settings, (source,) if source else None)
+    paper = store.paper(paper_id)
+    if paper is None or paper.version is None:
+        found, missing = reader.arxiv.by_ids([raw_id])
+        if missing:
+            from dailypapers.errors import SourceError
+
+            raise SourceError(f"arXiv does not know the paper {raw_id}")
+        store.save_arxiv_metadata(found[0])
+        paper = store.paper(paper_id) or found[0]
+    return reader.read(paper), reader.notes
 
 
 def summary_key(paper: Paper, text: PaperText, lang: str, backend: Backend) -> SummaryKey:
@@ -76,31 +181,29 @@ def summary_key(paper: Paper, text: PaperText, lang: str, backend: Backend) -> S
 
 def summarize(store: Store, settings: Settings, date: str, lang: str, backend: Backend,
               force: bool = False, progress: Progress | None = None,
-              concurrency: int | None = None) -> SummarizeReport:
+              concurrency: int | None = None, reader: TextReader | None = None) -> SummarizeReport:
     if backend.languages is not None and lang not in backend.languages:
         raise ConfigError(f"{backend.model_id} writes only {', '.join(sorted(backend.languages))}; "
                           f"use --lang {sorted(backend.languages)[0]} or an LLM (--llm) for --lang {lang}")
     progress = progress or NoProgress()
+    reader = reader or TextReader(store, settings)
     report = SummarizeReport(date, lang, backend.model_id)
-    entries = store.day(date)
-    jobs: list[tuple[Job, SummaryKey]] = []
-    for entry in entries:
-        text = text_for(entry.paper)
-        key = summary_key(entry.paper, text, lang, backend)
-        if not force and store.has_summary(key):
+    papers = [e.paper for e in store.day(date)]
+    todo: list[Paper] = []
+    for paper in reader.complete_metadata(papers):
+        probe = SummaryKey(paper.id, paper.version or 0, "", lang, backend.model_id, backend.prompt_version)
+        if not force and store.has_summary(probe, any_text_source=True):
             report.skipped += 1
-        elif not text.text.strip():
-            report.failures.append(Failure(entry.paper.id, "no text to summarize (the paper has no "
-                                                           "abstract; run fetch for this day)"))
         else:
-            jobs.append((Job(entry.paper, text, lang), key))
+            todo.append(paper)
     run_id = store.start_run("summarize", {"date": date, "lang": lang, "model": backend.model_id})
-    progress.start(f"summarize {date} [{lang}]", len(jobs))
+    progress.start(f"summarize {date} [{lang}]", len(todo))
     try:
-        _summarize_jobs(store, backend, jobs, report, run_id, progress,
+        _summarize_jobs(store, backend, reader, todo, report, run_id, progress,
                         concurrency or settings.concurrency, force)
     finally:
         progress.stop()
+        report.notes = reader.notes
         for f in report.failures:
             store.record_failure(run_id, f, "summarize")
         outcome = "failed" if report.failures else "ok"
@@ -108,18 +211,33 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
     return report
 
 
-def _summarize_jobs(store: Store, backend: Backend, jobs: list[tuple[Job, SummaryKey]],
+def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: list[Paper],
                     report: SummarizeReport, run_id: int, progress: Progress, concurrency: int,
                     force: bool) -> None:
+    """Summaries run in worker threads; texts are read and results stored here, in one thread."""
+    from dailypapers.fulltext.fetch import FullTextError
+
     pending: dict[Future[Any], tuple[Job, SummaryKey]] = {}
-    queue = list(reversed(jobs))
+    queue = list(reversed(todo))
     stop_reason: str | None = None
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+
+        def refill() -> None:
+            while queue and len(pending) < concurrency and stop_reason is None:
+                paper = queue.pop()
+                try:
+                    text = reader.read(paper)
+                except FullTextError as e:
+                    report.failures.append(Failure(paper.id, str(e)))
+                    progress.advance(f"{paper.id} failed")
+                    continue
+                job = Job(paper, text, report.lang)
+                key = summary_key(paper, text, report.lang, backend)
+                pending[pool.submit(backend.summarize, job)] = (job, key)
+
         try:
             while queue or pending:
-                while queue and len(pending) < concurrency and stop_reason is None:
-                    job, key = queue.pop()
-                    pending[pool.submit(backend.summarize, job)] = (job, key)
+                refill()
                 if not pending:
                     break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -127,6 +245,7 @@ def _summarize_jobs(store: Store, backend: Backend, jobs: list[tuple[Job, Summar
                     job, key = pending.pop(future)
                     stop_reason = _collect(store, future, job, key, report, run_id, progress, force) \
                         or stop_reason
+                    refill()  # a freed slot gets its next job now, not after the others are stored
         except KeyboardInterrupt:
             stop_reason = "interrupted (Ctrl-C)"
             for f in pending:
@@ -134,8 +253,8 @@ def _summarize_jobs(store: Store, backend: Backend, jobs: list[tuple[Job, Summar
             raise
         finally:
             if stop_reason:
-                for job, _ in reversed(queue):
-                    report.failures.append(Failure(job.paper.id, f"not attempted: {stop_reason}"))
+                for paper in reversed(queue):
+                    report.failures.append(Failure(paper.id, f"not attempted: {stop_reason}"))
 
 
 def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, report: SummarizeReport,
@@ -239,6 +358,8 @@ def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportRe
             if p.sections:
                 version = (store.paper(p.id) or Paper(p.id, p.title)).version or 0
                 key = SummaryKey(p.id, version, "import", lang, "import", "import")
+                if any(s.key == key and s.sections == p.sections for s in store.summaries_for(p.id, lang)):
+                    continue  # the same text imported again: keep the summary (and its date) as it is
                 store.save_summary(Summary(key, p.sections), replace=True)
         days.append((day.date, len(day.papers)))
     return ImportReport(days, lang, parsed.notes)

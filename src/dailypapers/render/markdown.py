@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from dailypapers.errors import FormatError
-from dailypapers.models import VIDEO_SUFFIXES, Digest, Section
+from dailypapers.models import SECTION_LABELS, VIDEO_SUFFIXES, Digest, Section
+from dailypapers.text import one_line
 
 ABS_PREFIX = "https://arxiv.org/abs/"
 _PAIRS = {"[": "]", "(": ")"}
@@ -21,13 +22,13 @@ def render(digest: Digest) -> str:
         if entry.summary is None or not entry.summary.sections:
             continue
         p = entry.paper
-        out.append(f"### [{escape_title(_flat(p.title))}]({ABS_PREFIX}{p.id})\n\n")
+        out.append(f"### [{escape_title(one_line(p.title))}]({ABS_PREFIX}{p.id})\n\n")
         if p.thumbnail:
             out.append(_thumbnail_lines(p.thumbnail))
         if entry.upvotes is not None:
             out.append(f"Vote: {entry.upvotes}\n\n")
         out.append(f"Authors: {', '.join(_flat(a) for a in p.authors)}\n\n")
-        for s in entry.summary.sections:
+        for s in _format_order(entry.summary.sections):
             text = _flat(s.text)
             out.append(f"- ***{s.label}***: {text}\n" if s.label is not None else f"- {text}\n")
         out.append("\n")
@@ -46,7 +47,15 @@ def _thumbnail_lines(url: str) -> str:
 
 def _flat(text: str) -> str:
     # Text is stored on one line already; this only guards the layout against a stray newline.
-    return re.sub(r"\s*\n\s*", " ", text) if "\n" in text or "\r" in text else text
+    return re.sub(r"\s*[\r\n]\s*", " ", text) if "\n" in text or "\r" in text else text
+
+
+def _format_order(sections: list[Section]) -> list[Section]:
+    """The three labels in FORMAT.md order, in the places they hold; other labels stay where they are."""
+    known = sorted((s for s in sections if s.label in SECTION_LABELS),
+                   key=lambda s: SECTION_LABELS.index(s.label))
+    queue = iter(known)
+    return [next(queue) if s.label in SECTION_LABELS else s for s in sections]
 
 
 def _unbalanced(title: str) -> set[int]:
@@ -106,7 +115,7 @@ _IMAGE = re.compile(r"^!\[[^\]]*\]\((\S+)\)\s*$")
 _VIDEO_LINK = re.compile(r"^\[Watch Video\]\(?(\S+?)\)?\s*$")
 _VIDEO_TAG = re.compile(r"^<div><video\b.*</video></div>\s*$")
 _VOTE = re.compile(r"^Vote: (\d+)\s*$")
-_BOLD_ITALIC = re.compile(r"^- \*\*\*(.+?)\*\*\*: (.*)$")
+_BOLD_ITALIC = re.compile(r"^- \*\*\*(.+?)\*\*\*: ?(.*)$")
 _BOLD = re.compile(r"^- \*\*(.+?)(:?)\*\*(:?) ?(.*)$")
 _BULLET = re.compile(r"^[-*] (.*)$")
 _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
@@ -194,10 +203,10 @@ class _Reader:
         elif stripped.startswith("Authors:"):
             p.authors = self._authors(number, line[len("Authors:"):])
         elif m := _BOLD_ITALIC.match(line):
-            p.sections.append(Section(m.group(1), m.group(2)))
+            self._section(number, m.group(1), m.group(2))
         elif m := _BOLD.match(line):
             self.note("bold", f"line {number}: section labels in bold were read as bold italics")
-            p.sections.append(Section(m.group(1), m.group(4)))
+            self._section(number, m.group(1), m.group(4))
         elif m := _BULLET.match(stripped):
             self.note("points", f"line {number}: unlabeled bullets were kept as a list of points")
             p.sections.append(Section(None, m.group(1).strip()))
@@ -208,6 +217,13 @@ class _Reader:
             self.note("wrap", f"line {number}: a wrapped section line was joined to the one before")
         else:
             raise self.error(number, f"cannot tell what this line is: {stripped[:80]!r}")
+
+    def _section(self, number: int, label: str, text: str) -> None:
+        assert self.paper is not None
+        if not text.strip():  # nothing to keep; a section the summary does not have is left out
+            self.note("empty", f"line {number}: a section with no text was left out")
+            return
+        self.paper.sections.append(Section(label, text))
 
     def _authors(self, number: int, rest: str) -> list[str]:
         value = rest[1:] if rest.startswith(" ") else rest
@@ -229,7 +245,14 @@ class _Reader:
         p, day = self.paper, self.day
         for i, old in enumerate(day.papers):
             if old.id == p.id:
-                day.papers[i] = p  # the later text wins; the first position stays
+                # The later text wins; the first position stays; what the later block leaves out
+                # (its sections, thumbnail, vote, authors) is kept from the earlier one.
+                p.title = p.title or old.title
+                p.authors = p.authors or old.authors
+                p.thumbnail = p.thumbnail or old.thumbnail
+                p.upvotes = old.upvotes if p.upvotes is None else p.upvotes
+                p.sections = p.sections or old.sections
+                day.papers[i] = p
                 break
         else:
             day.papers.append(p)

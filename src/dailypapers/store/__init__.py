@@ -14,13 +14,19 @@ from typing import Any
 import sqlalchemy as sa
 
 from dailypapers.errors import StoreError
-from dailypapers.models import Failure, Listing, ListingEntry, Paper, Section, Summary, SummaryKey, Usage
-from dailypapers.store.schema import (MIGRATIONS, failures, fetches, listings, metadata, papers, runs,
-                                      schema_migrations, summaries)
+from dailypapers.models import (Failure, Listing, ListingEntry, Paper, Section, Summary, SummaryKey,
+                                TextSection, Usage)
+from dailypapers.store.schema import (MIGRATIONS, failures, fetches, listings, papers, runs,
+                                      schema_migrations, summaries, texts)
 from dailypapers.text import utc_now
 
 _PAPER_META = ("num_comments", "github_repo", "github_stars", "project_page", "ai_keywords",
-               "ai_summary", "organization")
+               "ai_summary", "organization", "updated_at", "categories", "primary_category",
+               "affiliations", "comment", "journal_ref", "doi", "pdf_link")
+
+
+_ARXIV_FIELDS = ("updated_at", "categories", "primary_category", "affiliations", "comment", "journal_ref",
+                 "doi", "pdf_link", "published_at")
 
 
 class Store:
@@ -30,6 +36,9 @@ class Store:
             self.engine = sa.create_engine(url, future=True)
             if self.engine.dialect.name == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+                # pysqlite opens transactions late and commits DDL on its own; take control so
+                # that a migration and its version row commit together, or not at all.
+                sa.event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
             self.migrate()
         except sa.exc.SQLAlchemyError as e:
             raise StoreError(f"cannot open the store at {_safe_url(url)}: {e.__class__.__name__}: "
@@ -47,9 +56,14 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def _tx(self) -> Iterator[sa.Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+    def _tx(self, what: str = "write to the store") -> Iterator[sa.Connection]:
+        """One transaction; a database error becomes a StoreError after the rollback."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except sa.exc.SQLAlchemyError as e:
+            raise StoreError(f"could not {what} in {_safe_url(self.url)}: {e.__class__.__name__}: "
+                             f"{getattr(e, 'orig', e)}; nothing of it was stored") from e
 
     # -- migrations ---------------------------------------------------------------------------
     def migrate(self) -> None:
@@ -72,7 +86,7 @@ class Store:
     def save_listing(self, listing: Listing) -> tuple[int, int]:
         """Store a fetched listing: upsert papers, update upvotes, append new papers after the
         ones already listed (first positions are kept). Returns (new papers, updated papers)."""
-        with self._tx() as conn:
+        with self._tx(f"store the {listing.source} listing for {listing.date}") as conn:
             if listing.raw:
                 conn.execute(fetches.insert().values(date=listing.date, source=listing.source,
                                                      url=listing.url, fetched_at=utc_now(),
@@ -140,10 +154,47 @@ class Store:
         with self.engine.connect() as conn:
             return [(r.source, r.url, json.loads(r.raw)) for r in conn.execute(q)]
 
-    # -- summaries --------------------------------------------------------------------------------
-    def has_summary(self, key: SummaryKey) -> bool:
+    def save_arxiv_metadata(self, p: Paper) -> None:
+        """Add what the arXiv API says (version, categories, comment, ...) to a stored paper,
+        keeping its title, authors and Hugging Face fields as the listing gave them."""
+        with self._tx() as conn:
+            row = conn.execute(sa.select(papers).where(papers.c.id == p.id)).first()
+            if row is None:
+                conn.execute(papers.insert().values(id=p.id, **_paper_row(p)))
+                return
+            old = _row_paper(row)
+            old.version = p.version or old.version
+            for name in _ARXIV_FIELDS:
+                value = getattr(p, name)
+                if value not in (None, "", []):
+                    setattr(old, name, value)
+            if not old.abstract:
+                old.abstract = p.abstract
+            conn.execute(papers.update().where(papers.c.id == p.id).values(**_paper_row(old)))
+
+    # -- full text ----------------------------------------------------------------------------------
+    def save_text(self, paper_id: str, version: int, source: str, sections: list[TextSection]) -> None:
+        body = json.dumps([[s.title, s.text, s.kind] for s in sections], ensure_ascii=False)
+        with self._tx() as conn:
+            conn.execute(texts.delete().where(texts.c.paper_id == paper_id, texts.c.version == version,
+                                              texts.c.source == source))
+            conn.execute(texts.insert().values(paper_id=paper_id, version=version, source=source,
+                                               sections=body, fetched_at=utc_now()))
+
+    def text(self, paper_id: str, version: int, source: str) -> list[TextSection] | None:
+        q = sa.select(texts.c.sections).where(texts.c.paper_id == paper_id, texts.c.version == version,
+                                              texts.c.source == source)
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(summaries.c.id).where(*_key_where(key))).first() is not None
+            body = conn.scalar(q)
+        return [TextSection(t, x, k) for t, x, k in json.loads(body)] if body else None
+
+    # -- summaries --------------------------------------------------------------------------------
+    def has_summary(self, key: SummaryKey, any_text_source: bool = False) -> bool:
+        """Whether this key has a summary; with `any_text_source`, whether any summary of the same
+        paper version, language, model and prompt exists, whatever text it read."""
+        where = _key_where(key, with_text_source=not any_text_source)
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(summaries.c.id).where(*where)).first() is not None
 
     def save_summary(self, summary: Summary, run_id: int | None = None, replace: bool = False) -> None:
         """Write one summary atomically. With `replace`, a summary under the same key is replaced
@@ -158,7 +209,7 @@ class Store:
                       completion_tokens=summary.usage.completion_tokens,
                       requests=summary.usage.requests, run_id=run_id,
                       created_at=summary.created_at or utc_now())
-        with self._tx() as conn:
+        with self._tx(f"store the summary of {k.paper_id}") as conn:
             found = conn.execute(sa.select(summaries.c.id).where(*_key_where(k))).first()
             if found is None:
                 conn.execute(summaries.insert().values(**values))
@@ -210,6 +261,7 @@ class Store:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -225,10 +277,11 @@ def _safe_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
-def _key_where(k: SummaryKey) -> list[Any]:
-    return [summaries.c.paper_id == k.paper_id, summaries.c.version == k.version,
-            summaries.c.text_source == k.text_source, summaries.c.lang == k.lang,
-            summaries.c.model == k.model, summaries.c.prompt_version == k.prompt_version]
+def _key_where(k: SummaryKey, with_text_source: bool = True) -> list[Any]:
+    where = [summaries.c.paper_id == k.paper_id, summaries.c.version == k.version,
+             summaries.c.lang == k.lang, summaries.c.model == k.model,
+             summaries.c.prompt_version == k.prompt_version]
+    return where + [summaries.c.text_source == k.text_source] if with_text_source else where
 
 
 def _paper_row(p: Paper) -> dict[str, Any]:

@@ -95,11 +95,26 @@ summaries = sa.Table(
 sa.Index("ix_summaries_paper_lang", summaries.c.paper_id, summaries.c.lang)
 
 
+texts = sa.Table(
+    "texts", metadata,
+    sa.Column("paper_id", sa.String(64), sa.ForeignKey("papers.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("source", sa.String(40), primary_key=True),  # html or pdf; the abstract is in papers
+    sa.Column("sections", sa.Text, nullable=False),  # JSON list of [title, text, kind]
+    sa.Column("fetched_at", sa.String(40), nullable=False),
+)
+
+
 def _m1_initial(conn: sa.Connection) -> None:
     for table in (papers, fetches, listings, runs, failures, summaries):
         table.create(conn)
 
 
+def _m2_texts(conn: sa.Connection) -> None:
+    texts.create(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial tables: papers, fetches, listings, runs, failures, summaries", _m1_initial),
+    (2, "texts: full text of papers by version and source", _m2_texts),
 ]

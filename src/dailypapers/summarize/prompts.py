@@ -52,12 +52,22 @@ def language_name(lang: str) -> str:
 def build(paper: Paper, text: PaperText, lang: str, version: str = PROMPT_VERSION) -> Prompt:
     system = _template(version).format(language=language_name(lang),
                                        language_rules=_LANGUAGE_RULES.get(lang, _DEFAULT_RULES))
-    what = {"abstract": "the title and abstract", "import": "the title and abstract"}.get(
-        text.source, f"the title and the text of the paper ({text.source})")
-    user = (f"Here is {what} of arXiv paper {paper.id}.\n"
+    user = (f"Here is {describe(text)} of arXiv paper {paper.id}.\n"
             f"{BEGIN}\nTitle: {neutralize(paper.title)}\n\n{neutralize(text.text)}\n{END}\n"
             f"Write the newsletter entry in {language_name(lang)} as a JSON object.")
     return Prompt(version, system, user)
+
+
+def describe(text: PaperText) -> str:
+    """What the model is given, in words, so it knows what it may and may not find there."""
+    if text.source == "abstract" or not text.sections:
+        return "the title and abstract"
+    origin = {"html": "its arXiv HTML page", "pdf": "its PDF"}.get(text.source, text.source)
+    titles = ", ".join(neutralize(s.title) for s in text.sections if s.title)
+    out = f"the title and the text of the paper, taken from {origin} (sections: {titles})"
+    if text.omitted:
+        out += f"; left out for length: {', '.join(neutralize(t) for t in text.omitted)}"
+    return out
 
 
 def neutralize(text: str) -> str:

@@ -53,7 +53,7 @@ class OpenAICompatModel:
                                f"{response.status_code}); check OPENAI_API_KEY")
         if response.status_code != 200:
             raise LLMError(f"{self.model_id} at {self.url}: HTTP {response.status_code}: "
-                           f"{self._scrub(response.text[:300])!r}")
+                           f"{self._scrub(response.text)[:300]!r}")
         return self._reply(response)
 
     def _reply(self, response: httpx.Response) -> Reply:

@@ -1,0 +1,131 @@
+"""Download a paper's HTML or PDF from arXiv, politely and safely, and cache it by id and version.
+
+Only the configured arXiv host is contacted (redirects elsewhere are refused), bodies are capped,
+content types are checked, and a download is cached on disk: a paper's text does not change
+within a version. A page that arXiv does not have (404) is remembered too, so it is not asked for
+again.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from dailypapers.errors import DailyPapersError
+from dailypapers.fulltext.budget import select
+from dailypapers.fulltext.html import html_sections
+from dailypapers.fulltext.pdf import pdf_sections
+from dailypapers.fulltext.sections import render_sections
+from dailypapers.http import DownloadRefused, GaveUp, PoliteGate, RetryPolicy, guarded_client, request
+from dailypapers.models import Paper, PaperText, TextSection
+
+DEFAULT_ARXIV_URL = "https://arxiv.org"
+SOURCES = ("html", "pdf", "abstract")
+
+
+class FullTextError(DailyPapersError):
+    pass
+
+
+class Unavailable(FullTextError):
+    """arXiv does not have this rendering (404): remembered, not asked for again."""
+
+
+class FullTextFetcher:
+    """arxiv_url: where /html/ and /pdf/ pages live; cache_dir: downloads by id and version;
+    gate: the shared arXiv politeness gate; max_pdf_bytes / max_html_bytes: size limits."""
+
+    def __init__(self, arxiv_url: str = DEFAULT_ARXIV_URL, cache_dir: Path | None = None,
+                 gate: PoliteGate | None = None, max_pdf_bytes: int = 50 * 1024 * 1024,
+                 max_html_bytes: int = 20 * 1024 * 1024, timeout: float = 60.0,
+                 policy: RetryPolicy | None = None) -> None:
+        self.arxiv_url = arxiv_url.rstrip("/")
+        self.cache_dir = cache_dir
+        self.policy = policy or RetryPolicy(retries=2)
+        host = urlsplit(self.arxiv_url).hostname or ""
+        self.max_pdf_bytes = max_pdf_bytes
+        self.max_html_bytes = max_html_bytes
+        self.client = guarded_client({host}, max(max_pdf_bytes, max_html_bytes), gate or PoliteGate(3.0), timeout)
+        self.unreachable: str | None = None  # set when arXiv cannot be reached: stop asking this run
+
+    def sections(self, paper: Paper, source: str) -> list[TextSection]:
+        """The paper's text from one source, or FullTextError saying why not."""
+        if source == "abstract":
+            if not paper.abstract.strip():
+                raise FullTextError(f"{paper.id}: no abstract is stored")
+            return [TextSection("Abstract", paper.abstract, "abstract")]
+        data = self._download(paper, source)
+        where = f"{paper.id} ({source})"
+        if source == "html":
+            return html_sections(data.decode("utf-8", "replace"), where)
+        return pdf_sections(data, where)
+
+    def _download(self, paper: Paper, kind: str) -> bytes:
+        ref = f"{paper.id}v{paper.version}" if paper.version else paper.id
+        cached = self._cache_path(ref, kind)
+        if cached is not None:
+            if cached.exists():
+                return cached.read_bytes()
+            if cached.with_suffix(cached.suffix + ".missing").exists():
+                raise Unavailable(f"{paper.id}: arXiv has no {kind.upper()} for {ref} (remembered)")
+        if self.unreachable:
+            raise FullTextError(f"{paper.id}: skipped {kind}: {self.unreachable}")
+        url = f"{self.arxiv_url}/{kind}/{ref}"
+        try:
+            response = request(self.client, "GET", url, self.policy)
+        except GaveUp as e:
+            self.unreachable = f"arXiv at {self.arxiv_url} could not be reached ({e})"
+            raise FullTextError(f"{paper.id}: {url}: {e}")
+        except DownloadRefused as e:
+            raise FullTextError(f"{paper.id}: {e}")
+        if response.status_code == 404:
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.with_suffix(cached.suffix + ".missing").touch()
+            raise Unavailable(f"{paper.id}: arXiv has no {kind.upper()} for {ref} ({url}: HTTP 404)")
+        if response.status_code != 200:
+            raise FullTextError(f"{paper.id}: {url}: HTTP {response.status_code}")
+        _check_type(response, kind, url, paper.id)
+        limit = self.max_pdf_bytes if kind == "pdf" else self.max_html_bytes
+        if len(response.content) > limit:
+            raise FullTextError(f"{paper.id}: {url}: {len(response.content):,} bytes, over the limit of {limit:,}")
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(cached.suffix + ".tmp")
+            tmp.write_bytes(response.content)
+            tmp.replace(cached)
+        return response.content
+
+    def _cache_path(self, ref: str, kind: str) -> Path | None:
+        if self.cache_dir is None or "v" not in ref.split("/")[-1]:
+            return None  # an unversioned download may change: not cached
+        return self.cache_dir / (re.sub(r"[^A-Za-z0-9.\-]", "_", ref) + f".{kind}")
+
+
+def _check_type(response: httpx.Response, kind: str, url: str, paper_id: str) -> None:
+    ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    expected = {"html": ("text/html", "application/xhtml+xml"), "pdf": ("application/pdf",)}[kind]
+    if ctype not in expected:
+        raise FullTextError(f"{paper_id}: {url}: expected {expected[0]}, got {ctype or 'no content type'}")
+
+
+def read_text(fetcher: FullTextFetcher, paper: Paper, sources: tuple[str, ...] = SOURCES,
+              max_tokens: int | None = None) -> tuple[PaperText, list[str]]:
+    """The first source that gives text, cut to the budget; and why the earlier ones did not."""
+    problems: list[str] = []
+    for source in sources:
+        try:
+            sections = fetcher.sections(paper, source)
+        except FullTextError as e:
+            problems.append(f"{source}: {e}")
+            continue
+        return budgeted(paper.id, source, sections, max_tokens), problems
+    raise FullTextError(f"{paper.id}: no text to read: " + "; ".join(problems))
+
+
+def budgeted(paper_id: str, source: str, sections: list[TextSection], max_tokens: int | None) -> PaperText:
+    kept, omitted = select(sections, max_tokens) if max_tokens else (sections, [])
+    return PaperText(paper_id, source, render_sections(kept), kept, omitted)

@@ -1,0 +1,184 @@
+"""The arXiv API as a source: papers by id, and the papers announced in categories on a day.
+
+arXiv's terms ask for at most one request every three seconds and one connection at a time, for
+all of a user's machines together. `ArxivClient(delay=3.0, lock_path=...)` keeps them across
+threads and across processes that share the lock file (dailypapers puts it in the home folder),
+and caches responses for the day, since results do not change within a day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from dailypapers.errors import ConfigError, SourceError
+from dailypapers.http import DownloadRefused, GaveUp, PoliteGate, RetryPolicy, guarded_client, request
+from dailypapers.models import Listing, ListingEntry, Paper
+from dailypapers.sources.arxiv_atom import Feed, parse_feed, split_id
+from dailypapers.text import utc_now
+
+DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+EASTERN = ZoneInfo("America/New_York")
+MAX_FEED_BYTES = 20 * 1024 * 1024
+
+
+class ArxivClient:
+    """A polite arXiv API client.
+
+    delay: seconds between requests (arXiv asks for 3); lock_path: a file that makes the delay
+    and the one-connection rule hold across processes; cache_dir: where responses are kept for
+    the day; batch_size: ids per request; policy: retries for 429, 5xx and timeouts.
+    """
+
+    def __init__(self, api_url: str = DEFAULT_API_URL, delay: float = 3.0, lock_path: Path | None = None,
+                 cache_dir: Path | None = None, batch_size: int = 100, page_size: int = 500,
+                 policy: RetryPolicy | None = None, timeout: float = 60.0,
+                 gate: PoliteGate | None = None, client: httpx.Client | None = None) -> None:
+        self.api_url = api_url
+        self.gate = gate or PoliteGate(delay, lock_path)
+        self.cache_dir = cache_dir
+        self.batch_size = batch_size
+        self.page_size = page_size
+        self.policy = policy or RetryPolicy()
+        host = urlsplit(api_url).hostname or ""
+        self.client = client or guarded_client({host}, MAX_FEED_BYTES, self.gate, timeout)
+
+    # -- requests ---------------------------------------------------------------------------------
+    def query(self, params: dict[str, str | int], what: str) -> Feed:
+        url = f"{self.api_url}?{urlencode(params, safe=':,/()[] ')}"
+        cached = self._cached(url)
+        if cached is not None:
+            return parse_feed(cached, f"arXiv API ({what}, cached)")
+        try:
+            response = request(self.client, "GET", url, self.policy)
+        except (GaveUp, DownloadRefused) as e:
+            raise SourceError(f"arXiv API ({what}): {url}: {e}")
+        if response.status_code == 400:
+            feed = parse_feed(response.text, f"arXiv API ({what})")
+            detail = "; ".join(f"{e.message}" for e in feed.errors) or response.text[:200]
+            raise SourceError(f"arXiv API ({what}) refused the request: {detail}")
+        if response.status_code != 200:
+            raise SourceError(f"arXiv API ({what}): {url}: HTTP {response.status_code}")
+        feed = parse_feed(response.text, f"arXiv API ({what})")
+        if feed.errors:
+            raise SourceError(f"arXiv API ({what}): " + "; ".join(e.message for e in feed.errors))
+        self._store(url, response.text)
+        return feed
+
+    def _cache_file(self, url: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        day = dt.datetime.now(EASTERN).date().isoformat()  # arXiv's day turns over in New York
+        return self.cache_dir / day / (hashlib.sha256(url.encode()).hexdigest()[:32] + ".xml")
+
+    def _cached(self, url: str) -> str | None:
+        path = self._cache_file(url)
+        if path is not None and path.exists():
+            return path.read_text("utf-8")
+        return None
+
+    def _store(self, url: str, body: str) -> None:
+        path = self._cache_file(url)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(body, "utf-8")
+        tmp.replace(path)
+
+    # -- papers by id -----------------------------------------------------------------------------
+    def by_ids(self, raw_ids: list[str]) -> tuple[list[Paper], list[str]]:
+        """The papers for these ids, in the order asked, and the ids arXiv did not return (the API
+        silently drops an id it does not know)."""
+        wanted: list[tuple[str, int | None, str]] = []
+        for raw in raw_ids:
+            try:
+                pid, version = split_id(raw)
+            except ValueError as e:
+                raise ConfigError(str(e))
+            wanted.append((pid, version, raw))
+        found: dict[str, Paper] = {}
+        for start in range(0, len(wanted), self.batch_size):
+            batch = wanted[start:start + self.batch_size]
+            ids = [f"{pid}v{v}" if v else pid for pid, v, _ in batch]
+            feed = self.query({"id_list": ",".join(ids), "start": 0, "max_results": len(ids)},
+                              f"ids {', '.join(ids[:3])}{'…' if len(ids) > 3 else ''}")
+            for p in feed.papers:
+                found[p.id] = p
+        papers = [found[pid] for pid, _, _ in wanted if pid in found]
+        missing = [raw for pid, _, raw in wanted if pid not in found]
+        return papers, missing
+
+    # -- a day's announcements --------------------------------------------------------------------
+    def announced(self, categories: list[str], date: str) -> list[Paper]:
+        start, end = announcement_window(date)
+        if start is None or end is None:
+            return []
+        cats = " OR ".join(f"cat:{c}" for c in categories)
+        window = f"submittedDate:[{start:%Y%m%d%H%M} TO {end:%Y%m%d%H%M}]"
+        papers: list[Paper] = []
+        seen: set[str] = set()
+        offset = 0
+        while True:
+            feed = self.query({"search_query": f"({cats}) AND {window}", "sortBy": "submittedDate",
+                               "sortOrder": "ascending", "start": offset, "max_results": self.page_size},
+                              f"{', '.join(categories)} on {date}")
+            for p in feed.papers:
+                if p.id not in seen:
+                    seen.add(p.id)
+                    papers.append(p)
+            offset += self.page_size
+            if not feed.papers or feed.total is None or offset >= feed.total or offset >= 30000:
+                return papers
+
+
+def announcement_window(date: str) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The submission window (UTC) of the papers arXiv lists as new on `date`: submitted between
+    14:00 New York time on the weekday before the previous weekday and 14:00 on the previous
+    weekday. Weekends list nothing. Holidays are not known here."""
+    day = dt.date.fromisoformat(date)
+    if day.weekday() >= 5:
+        return None, None
+    end_day = _previous_weekday(day)
+    start_day = _previous_weekday(end_day)
+    to_utc = dt.timezone.utc
+    start = dt.datetime.combine(start_day, dt.time(14), EASTERN).astimezone(to_utc)
+    end = dt.datetime.combine(end_day, dt.time(14), EASTERN).astimezone(to_utc)
+    return start, end
+
+
+def _previous_weekday(day: dt.date) -> dt.date:
+    day -= dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+class ArxivSource:
+    """`fetch --source arxiv`: a day's papers in categories, or papers named by id."""
+
+    name = "arxiv"
+
+    def __init__(self, client: ArxivClient, categories: list[str] | None = None,
+                 ids: list[str] | None = None) -> None:
+        self.client = client
+        self.categories = categories or []
+        self.ids = ids or []
+        self.missing: list[str] = []
+
+    def fetch_day(self, date: str) -> Listing:
+        if self.ids:
+            papers, self.missing = self.client.by_ids(self.ids)
+        elif self.categories:
+            papers = self.client.announced(self.categories, date)
+        else:
+            raise ConfigError("--source arxiv needs --id ID or --category CAT (for example cs.CL)")
+        read_at = utc_now()
+        entries = [ListingEntry(date, p, "arxiv", position=i, upvotes_read_at=read_at)
+                   for i, p in enumerate(papers)]
+        return Listing(date, "arxiv", entries, url=self.client.api_url)

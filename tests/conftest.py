@@ -1,0 +1,114 @@
+"""Shared fixtures: the CLI as a subprocess with a clean environment, and a small invented day of
+Hugging Face Daily Papers in the real response shape."""
+
+from __future__ import annotations
+
+import copy
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HF_DATE = "2025-02-03"
+_DROPPED_ENV_PREFIXES = ("DAILYPAPERS_", "OPENAI_", "HF_")
+_INTERNET_ENDPOINTS = ("HF_ENDPOINT", "DAILYPAPERS_ARXIV_API_URL", "DAILYPAPERS_ARXIV_URL")
+UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens there
+
+
+def _item(pid: str, title: str, authors: list[str], summary: str, upvotes: int, thumbnail: str,
+          comments: int = 0) -> dict[str, Any]:
+    """One element of GET /api/daily_papers, shaped like the real response (trimmed)."""
+    return {
+        "paper": {
+            "id": pid,
+            "authors": [{"_id": f"{pid}-{i}", "name": n, "hidden": False} for i, n in enumerate(authors)],
+            "publishedAt": "2025-01-31T17:00:00.000Z",
+            "submittedOnDailyAt": "2025-02-03T00:00:00.000Z",
+            "title": title,
+            "summary": summary,
+            "upvotes": upvotes,
+            "discussionId": f"fixture-{pid}",
+            "ai_keywords": [],
+        },
+        "publishedAt": "2025-01-31T13:00:00.000Z",
+        "title": " ".join(title.split()),
+        "summary": summary,
+        "thumbnail": thumbnail,
+        "numComments": comments,
+        "isAuthorParticipating": False,
+    }
+
+
+def _thumb(pid: str) -> str:
+    return f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{pid}.png"
+
+
+_ITEMS = [
+    _item("2502.00101", "Sparse Routers for Long-Context Retrieval", ["Mina Park", "Jonas Weber"],
+          "Retrieval over long inputs is slow. We propose sparse routers that send each token to two "
+          "experts. The router is trained with a contrastive loss. On 128K-token inputs accuracy rises "
+          "by 4.2 points.", 42, _thumb("2502.00101"), 3),
+    _item("2502.00202", "Teaching Small Models\n  to Check Their Own Arithmetic", ["Aiko Tanaka"],
+          "Small models make arithmetic slips. This paper introduces self-checking, a training recipe. "
+          "A 1.5B model reaches 71.3% on GSM8K.", 31, _thumb("2502.00202"), 1),
+    _item("2502.00303", "A Benchmark of Tables in Scanned Reports", ["Priya Raman", "Tomás Ortega", "Lea Vogel"],
+          "Tables in scanned reports are hard to read. We present a benchmark of 12,000 tables. The best "
+          "model scores 64.0 F1.", 18, ""),
+    _item("2502.00404", "An [IDK] Token for Honest Answers", ["Noor Haddad", "Ben Carter"],
+          "Models answer even when they do not know. We introduce an [IDK] token trained with a "
+          "calibration loss. Hallucinations drop by a third.", 12, _thumb("2502.00404")),
+    _item("2502.00505", "Korean Speech Recognition with Little Data", ["김민수", "이지은"],
+          "Low-resource speech recognition needs data. We propose a pseudo-labeling pipeline for Korean. "
+          "Word error rate falls from 14.1% to 9.8%.", 9, _thumb("2502.00505")),
+    _item("2502.00606", "Position: Evaluations Should Report Variance", ["Grace Liu"],
+          "Leaderboards report single numbers. This work argues that every evaluation should report "
+          "variance over seeds.", 0, _thumb("2502.00606")),
+    _item("2502.00707", "Diffusion Policies for Dexterous Grasping", ["Omar Farouk", "Sofia Rossi"],
+          "Grasping unfamiliar objects is hard for robot hands. We train a diffusion policy on 3,000 "
+          "demonstrations. Success rises to 87% on unseen objects.", 7, _thumb("2502.00707"), 2),
+    _item("2502.00808", "Cheap Verifiers for Code Agents", ["Hana Kobayashi", "Luis Mendes"],
+          "Code agents waste time on wrong patches. We present a small verifier model that ranks "
+          "patches. It resolves 8% more issues at the same cost.", 5, _thumb("2502.00808")),
+]
+
+
+@pytest.fixture
+def hf_day() -> tuple[str, list[dict[str, Any]]]:
+    """(date, items): eight invented papers as the Hugging Face API lists them, in that order."""
+    return HF_DATE, copy.deepcopy(_ITEMS)
+
+
+class Cli:
+    """Runs `python -m dailypapers --home HOME ARGS...` in a clean environment."""
+
+    def __init__(self, home: Path, config_home: Path, cwd: Path) -> None:
+        self.home = home
+        self.config_home = config_home
+        self.cwd = cwd
+
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(_DROPPED_ENV_PREFIXES)}
+        env["XDG_CONFIG_HOME"] = str(self.config_home)
+        # Endpoints whose defaults are on the internet point at a closed local port unless a test
+        # gives its fake: a test that forgets one fails at once instead of using the network.
+        env.update({name: UNREACHABLE for name in _INTERNET_ENDPOINTS})
+        env.update(extra or {})
+        return env
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None,
+                 timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "dailypapers", "--home", str(self.home), *args],
+                              env=self.env(env), cwd=self.cwd, capture_output=True, text=True,
+                              encoding="utf-8", timeout=timeout)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    config_home = tmp_path / "xdg-config"
+    config_home.mkdir()
+    work = tmp_path / "cwd"
+    work.mkdir()
+    return Cli(tmp_path / "home", config_home, work)
