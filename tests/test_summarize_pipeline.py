@@ -79,7 +79,9 @@ class _Day:
 
 def _load(home: Path, date: str, items: list[dict[str, Any]]) -> _Day:
     # The summaries read the abstract: these tests are about the summarize stage, not full text.
-    settings = Settings(home=home, concurrency=4, text_sources="abstract")
+    # The fake answers are one sentence a section; the quality checks (tested in test_checks_* and
+    # test_repair_*) would ask for repairs, and these tests count one request per paper.
+    settings = Settings(home=home, concurrency=4, text_sources="abstract", checks="off")
     store = Store.open(settings.db_path)
     entries = parse_items(items, date, "fixture")
     store.save_listing(Listing(date, "hf", entries))

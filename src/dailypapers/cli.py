@@ -77,6 +77,9 @@ concurrency_option = click.option("--concurrency", type=click.IntRange(1, 256), 
                                   help="Papers summarized at once [default: 8].")
 tokens_option = click.option("--max-input-tokens", type=click.IntRange(200, 2_000_000), default=None,
                              help="How much of each paper a summary reads [default: 16000].")
+checks_option = click.option("--checks", type=click.Choice(["strict", "standard", "off"]), default=None,
+                             help="Quality checks: standard fails a paper on hard findings and keeps "
+                                  "soft ones; strict fails on any; off skips them [default: standard].")
 text_source_option = click.option("--text-source", "text_sources", default=None, metavar="LIST",
                                   help="What summaries read, first that works [default: html,pdf,abstract].")
 
@@ -116,16 +119,17 @@ def fetch(ctx: click.Context, date: str | None, source: str, categories: tuple[s
 @concurrency_option
 @tokens_option
 @text_source_option
+@checks_option
 @click.option("--force", is_flag=True, help="Summarize again even where a summary exists.")
 @click.pass_context
 def summarize(ctx: click.Context, date: str | None, lang: str | None, llm: str | None,
               concurrency: int | None, max_input_tokens: int | None, text_sources: str | None,
-              force: bool) -> None:
+              checks: str | None, force: bool) -> None:
     """Summarize the day's papers that have no summary yet for this language, model and prompt."""
     from dailypapers import pipeline
 
     settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency,
-                         max_input_tokens=max_input_tokens, text_sources=text_sources)
+                         max_input_tokens=max_input_tokens, text_sources=text_sources, checks=checks)
     backend = pipeline.get_backend(settings.llm, settings)
     store = pipeline.open_store(settings)
     day = _date(settings, date)
@@ -197,19 +201,20 @@ def _write(text: str, output: Path | None) -> None:
 @concurrency_option
 @tokens_option
 @text_source_option
+@checks_option
 @click.option("--source", type=click.Choice(["hf"]), default="hf", show_default=True,
               help="Where the day's papers come from.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The Markdown digest [default: HOME/out/DATE.LANG.md].")
 @click.pass_context
 def run(ctx: click.Context, date: str | None, lang: str | None, llm: str | None,
-        concurrency: int | None, max_input_tokens: int | None, text_sources: str | None, source: str,
-        output: Path | None) -> None:
+        concurrency: int | None, max_input_tokens: int | None, text_sources: str | None,
+        checks: str | None, source: str, output: Path | None) -> None:
     """Fetch, summarize and render a day in one go."""
     from dailypapers import pipeline
 
     settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency,
-                         max_input_tokens=max_input_tokens, text_sources=text_sources)
+                         max_input_tokens=max_input_tokens, text_sources=text_sources, checks=checks)
     backend = pipeline.get_backend(settings.llm, settings)
     day = _date(settings, date)
     store = pipeline.open_store(settings)
@@ -239,6 +244,102 @@ def import_(ctx: click.Context, file: Path, lang: str | None) -> None:
         click.echo(f"imported {day}: {count} papers [{r.lang}]", err=True)
     for note in r.notes:
         click.echo(f"  normalized: {note}", err=True)
+
+
+@cli.command()
+@date_option
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="The findings as JSON, one object per paper.")
+@click.pass_context
+def check(ctx: click.Context, date: str | None, lang: str | None, as_json: bool) -> None:
+    """Check the day's summaries against their papers; exit 1 if any has a hard finding."""
+    import json
+
+    from dailypapers import pipeline
+
+    settings = _settings(ctx, lang=lang)
+    day = _date(settings, date)
+    rows = pipeline.check_day(pipeline.open_store(settings), day, settings.lang)
+    if as_json:
+        click.echo(json.dumps([{"id": r.paper.id, "title": r.paper.title, "summarized": r.summary is not None,
+                                "checked_against": r.source, "findings": [f.as_dict() for f in r.findings]}
+                               for r in rows], ensure_ascii=False, indent=2))
+    else:
+        _print_checks(day, settings.lang, rows)
+    if any(f.severity == "hard" for r in rows for f in r.findings):
+        sys.exit(1)
+
+
+def _print_checks(day: str, lang: str, rows: list[Any]) -> None:
+    if not rows:
+        click.echo(f"{day}: the store has no papers for this day", err=True)
+    for r in rows:
+        title = r.paper.title if len(r.paper.title) <= 60 else r.paper.title[:59] + "…"
+        if r.summary is None:
+            status = f"no {lang} summary"
+        else:
+            hard = sum(f.severity == "hard" for f in r.findings)
+            soft = len(r.findings) - hard
+            status = "ok" if not r.findings else f"{hard} hard, {soft} soft"
+            status += f" (checked against the {r.source})"
+        click.echo(f"{r.paper.id:<12} {status:<40} {title}")
+        for f in r.findings:
+            click.echo(f"    {f.severity:<4} {f.rule:<10} {f.reason}")
+
+
+@cli.command("eval")
+@click.argument("reference", type=click.Path(dir_okay=False, path_type=Path))
+@lang_option
+@click.option("--model", default=None, help="Compare this model's summaries [default: the newest, not imported].")
+@click.option("--json", "as_json", is_flag=True, help="The same numbers as JSON.")
+@click.pass_context
+def eval_(ctx: click.Context, reference: Path, lang: str | None, model: str | None, as_json: bool) -> None:
+    """Compare the store's summaries with a reference digest (FORMAT.md), against the papers."""
+    import json
+
+    from dailypapers import pipeline
+
+    settings = _settings(ctx)
+    store = pipeline.open_store(settings)
+    r = pipeline.evaluate_digest(store, settings, reference, lang, model)
+    for note in r.notes:
+        click.echo(f"note: {note}", err=True)
+    if as_json:
+        click.echo(json.dumps({"lang": r.lang, "papers": [row.as_dict() for row in r.rows],
+                               "overall": r.overall}, ensure_ascii=False, indent=2))
+        return
+    _print_eval(r)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.0f}%"
+
+
+def _side(side: Any) -> list[str]:
+    if side is None:
+        return ["-", "-", "-", "-", "-"]
+    return [f"{side.sections}/3", f"{side.supported}/{side.figures}", _pct(side.purity), str(side.length),
+            f"{side.hard}/{side.soft}"]
+
+
+def _print_eval(r: Any) -> None:
+    head = ["paper", "text", "sec ref", "fig ref", "pure ref", "len ref", "h/s ref",
+            "sec ours", "fig ours", "pure ours", "len ours", "h/s ours", "fig ∩", "term ∩"]
+    rows = [[row.id, row.checked_against, *_side(row.reference), *_side(row.ours),
+             _pct(row.figure_overlap), _pct(row.term_overlap)] for row in r.rows]
+    o = r.overall
+    def total(side: dict[str, Any]) -> list[str]:
+        if not side.get("papers"):
+            return ["-"] * 5
+        return [f"{side['sections']:.1f}/3", f"{side['supported']}/{side['figures']}", _pct(side["purity"]),
+                f"{side['length']:.0f}", f"{side['hard']}/{side['soft']}"]
+    rows.append([f"overall ({o['papers']})", "", *total(o["reference"]), *total(o["ours"]),
+                 _pct(o["figure_overlap"]), _pct(o["term_overlap"])])
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    for line in [head, *rows]:
+        click.echo("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
+    click.echo(f"[{r.lang}] sec: sections present; fig: figures found in the paper / figures; pure: "
+               "language purity; len: characters; h/s: hard/soft findings; ∩: overlap with the reference")
 
 
 @cli.command("list")

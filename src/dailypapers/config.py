@@ -37,6 +37,7 @@ class Settings:
     text_sources: str = "html,pdf,abstract"  # what a summary reads, first that works
     max_input_tokens: int = 16000  # how much of a paper a summary may read
     max_pdf_mb: float = 50.0
+    checks: str = "standard"  # strict | standard | off
 
     def sources_order(self) -> tuple[str, ...]:
         order = tuple(x.strip() for x in self.text_sources.split(",") if x.strip())
@@ -109,6 +110,7 @@ _ENV = {
     "text_sources": "DAILYPAPERS_TEXT_SOURCES",
     "max_input_tokens": "DAILYPAPERS_MAX_INPUT_TOKENS",
     "max_pdf_mb": "DAILYPAPERS_MAX_PDF_MB",
+    "checks": "DAILYPAPERS_CHECKS",
 }
 
 
@@ -161,6 +163,8 @@ def load_settings(**flags: object) -> Settings:
     if settings.arxiv_delay < 0:
         raise ConfigError("arxiv_delay cannot be negative")
     settings.sources_order()
+    if settings.checks not in ("strict", "standard", "off"):
+        raise ConfigError(f"checks {settings.checks!r}: use strict, standard or off")
     return settings
 
 

@@ -123,7 +123,8 @@ class PoliteGate:
     """At most one request every `interval` seconds and one at a time, for every thread and every
     process that shares `lock_path` (arXiv's terms cover all of a user's machines together, so a
     script calling dailypapers in a loop must not break them either). The time of the last request
-    lives in the lock file itself."""
+    lives in the lock file itself. The interval counts from the end of one exchange, so a request
+    that leaves late cannot arrive closer than `interval` to the one before it."""
 
     def __init__(self, interval: float, lock_path: Path | None = None) -> None:
         self.interval = interval
@@ -137,7 +138,10 @@ class PoliteGate:
             if self.lock_path is None:
                 self._wait(self._last)
                 self._last = time.time()
-                yield
+                try:
+                    yield
+                finally:
+                    self._last = time.time()
                 return
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -147,7 +151,10 @@ class PoliteGate:
                 self._wait(float(raw) if _is_float(raw) else 0.0)
                 stamp = f"{time.time():.6f}".encode().ljust(32)
                 os.pwrite(fd, stamp, 0)
-                yield
+                try:
+                    yield
+                finally:
+                    os.pwrite(fd, f"{time.time():.6f}".encode().ljust(32), 0)
             finally:
                 os.close(fd)  # closing releases the flock
 

@@ -103,12 +103,30 @@ class Usage:
         self.requests += other.requests
 
 
+HARD, SOFT = "hard", "soft"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a quality check found. HARD: not publishable; SOFT: published, and kept with it."""
+
+    rule: str      # shape, language, numbers, terms, links, names, injection, output
+    severity: str  # HARD or SOFT
+    reason: str    # for a person: what is wrong and where
+    section: str | None = None  # the section label it is about, if any
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"rule": self.rule, "severity": self.severity, "reason": self.reason, "section": self.section}
+
+
 @dataclass
 class Summary:
     key: SummaryKey
     sections: list[Section]
     usage: Usage = field(default_factory=Usage)
     created_at: str | None = None
+    findings: list[Finding] = field(default_factory=list)  # soft findings it was published with
+    attempts: int = 1  # answers asked for, repairs included
 
     def as_dict(self) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +12,12 @@ from dailypapers import langdetect
 from dailypapers.config import Settings
 from dailypapers.errors import ConfigError, DailyPapersError, LLMAuthError
 from dailypapers.http import RetryPolicy
-from dailypapers.models import (Digest, DigestEntry, Failure, Listing, ListingEntry, Paper, PaperText,
-                                Summary, SummaryKey, Usage)
+from dailypapers.models import (HARD, Digest, DigestEntry, Failure, Finding, Listing, ListingEntry, Paper,
+                                PaperText, Section, Summary, SummaryKey, Usage)
 from dailypapers.progress import NoProgress, Progress
 from dailypapers.render import markdown
 from dailypapers.store import Store
-from dailypapers.summarize.backends import Backend, Job, get_backend  # noqa: F401 (re-exported)
+from dailypapers.summarize.backends import Backend, Checker, Job, get_backend  # noqa: F401 (re-exported)
 
 
 def open_store(settings: Settings) -> Store:
@@ -174,6 +174,20 @@ def paper_text(store: Store, settings: Settings, raw_id: str,
     return reader.read(paper), reader.notes
 
 
+def quality_checker(policy: str) -> Checker | None:
+    """The checks a summary must pass. standard: hard findings fail the paper, soft ones are
+    published and kept; strict: every finding fails it; off: no checks."""
+    if policy == "off":
+        return None
+    from dailypapers.checks.run import check_summary
+
+    def checker(sections: list[Section], job: Job) -> list[Finding]:
+        found = check_summary(sections, f"{job.paper.title}\n{job.text.text}", job.lang, job.paper.title)
+        return [replace(f, severity=HARD) for f in found] if policy == "strict" else found
+
+    return checker
+
+
 def summary_key(paper: Paper, text: PaperText, lang: str, backend: Backend) -> SummaryKey:
     return SummaryKey(paper.id, paper.version or 0, text.source, lang, backend.model_id,
                       backend.prompt_version)
@@ -200,7 +214,7 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
     progress.start(f"summarize {date} [{lang}]", len(todo))
     try:
         _summarize_jobs(store, backend, reader, todo, report, run_id, progress,
-                        concurrency or settings.concurrency, force)
+                        concurrency or settings.concurrency, force, quality_checker(settings.checks))
     finally:
         progress.stop()
         report.notes = reader.notes
@@ -213,7 +227,7 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
 
 def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: list[Paper],
                     report: SummarizeReport, run_id: int, progress: Progress, concurrency: int,
-                    force: bool) -> None:
+                    force: bool, checker: Checker | None) -> None:
     """Summaries run in worker threads; texts are read and results stored here, in one thread."""
     from dailypapers.fulltext.fetch import FullTextError
 
@@ -231,7 +245,7 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                     report.failures.append(Failure(paper.id, str(e)))
                     progress.advance(f"{paper.id} failed")
                     continue
-                job = Job(paper, text, report.lang)
+                job = Job(paper, text, report.lang, checker)
                 key = summary_key(paper, text, report.lang, backend)
                 pending[pool.submit(backend.summarize, job)] = (job, key)
 
@@ -274,11 +288,116 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
         report.failures.append(Failure(job.paper.id, f"{type(e).__name__}: {e}"))
         progress.advance(f"{job.paper.id} failed")
         return None
-    store.save_summary(Summary(key, draft.sections, draft.usage), run_id, replace=force)
+    findings = draft.findings
+    if findings is None and job.checker is not None:  # a backend that does not check itself
+        findings = job.checker(draft.sections, job)
+    hard = [f for f in findings or [] if f.severity == HARD]
+    if hard:
+        reasons = "; ".join(f"{f.rule}: {f.reason}" for f in hard)
+        report.failures.append(Failure(job.paper.id, f"rejected by the checks: {reasons}"))
+        progress.advance(f"{job.paper.id} failed")
+        return None
+    store.save_summary(Summary(key, draft.sections, draft.usage, findings=findings or [],
+                               attempts=draft.attempts), run_id, replace=force)
     report.done += 1
     report.repaired += int(draft.repaired)
     report.usage.add(draft.usage)
     progress.advance(f"{job.paper.id} ok")
+    return None
+
+
+# -- check ----------------------------------------------------------------------------------------
+
+@dataclass
+class CheckRow:
+    paper: Paper
+    summary: Summary | None
+    findings: list[Finding]
+    source: str  # which text the findings were checked against
+
+
+def source_text(store: Store, paper: Paper, text_source: str) -> tuple[str, str]:
+    """The text a stored summary was made from, as far as the store still has it, and its name."""
+    from dailypapers.fulltext.sections import render_sections
+
+    if paper.version and text_source in ("html", "pdf"):
+        sections = store.text(paper.id, paper.version, text_source)
+        if sections:
+            return f"{paper.title}\n{render_sections(sections)}", text_source
+    return f"{paper.title}\n{paper.abstract}", "abstract"
+
+
+def check_day(store: Store, date: str, lang: str) -> list[CheckRow]:
+    """Run the checks again on the day's newest summaries in `lang`, against their source text."""
+    from dailypapers.checks.run import check_summary
+
+    rows = []
+    for e in store.day(date):
+        summary = store.latest_summary(e.paper.id, lang)
+        if summary is None:
+            rows.append(CheckRow(e.paper, None, [], ""))
+            continue
+        text, name = source_text(store, e.paper, summary.key.text_source)
+        rows.append(CheckRow(e.paper, summary, check_summary(summary.sections, text, lang, e.paper.title), name))
+    return rows
+
+
+# -- eval -----------------------------------------------------------------------------------------
+
+@dataclass
+class EvalReport:
+    lang: str
+    rows: list[Any]
+    overall: dict[str, Any]
+    notes: list[str]
+
+
+def evaluate_digest(store: Store, settings: Settings, path: Path, lang: str | None = None,
+                    model: str | None = None) -> EvalReport:
+    """Compare the store's summaries with a reference digest, both against the papers' text.
+    A paper the store does not hold is looked up on arXiv, and its text read as `summarize` would."""
+    from dailypapers.errors import SourceError
+    from dailypapers.evaluate import evaluate_paper, overall
+    from dailypapers.fulltext.fetch import FullTextError
+
+    try:
+        parsed = markdown.parse(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read the reference digest ({e})")
+    papers = [p for day in parsed.days for p in day.papers if p.sections]
+    lang = lang or langdetect.detect(" ".join(s.text for p in papers for s in p.sections))
+    reader = TextReader(store, settings)
+    unknown = [p.id for p in papers if store.paper(p.id) is None]
+    if unknown and reader.needs_arxiv:
+        try:
+            found, _ = reader.arxiv.by_ids(unknown)
+            for paper in found:
+                store.save_arxiv_metadata(paper)
+        except (SourceError, ConfigError) as e:
+            reader.notes.append(f"arXiv metadata not available: {e}")
+    rows = []
+    for ref in papers:
+        paper = store.paper(ref.id) or Paper(ref.id, ref.title, ref.authors)
+        ours = _our_summary(store, ref.id, lang, model)
+        if ours is not None and ours.key.text_source in ("html", "pdf"):
+            text, name = source_text(store, paper, ours.key.text_source)
+        else:
+            try:
+                got = reader.read(paper)
+                text, name = f"{paper.title}\n{got.text}", got.source
+            except FullTextError as e:
+                reader.notes.append(f"{ref.id}: no text to check against ({e})")
+                text, name = "", "none"
+        rows.append(evaluate_paper(ref.id, paper.title or ref.title, ref.sections,
+                                   ours.sections if ours else None, text, name, lang))
+    return EvalReport(lang, rows, overall(rows), reader.notes)
+
+
+def _our_summary(store: Store, paper_id: str, lang: str, model: str | None) -> Summary | None:
+    """The newest summary the store made (not one imported), or the named model's."""
+    for s in store.summaries_for(paper_id, lang):
+        if (model is None and s.key.model != "import") or s.key.model == model:
+            return s
     return None
 
 
@@ -319,10 +438,15 @@ def _entry_json(date: str, p: Paper, upvotes: int | None, summaries: list[Summar
         "thumbnail": p.thumbnail, "date": date, "version": p.version, "abstract": p.abstract,
         "media_urls": p.media_urls, "num_comments": p.num_comments, "github_repo": p.github_repo,
         "github_stars": p.github_stars, "project_page": p.project_page, "ai_keywords": p.ai_keywords,
+        "published_at": p.published_at, "categories": p.categories, "primary_category": p.primary_category,
+        "affiliations": p.affiliations, "comment": p.comment, "journal_ref": p.journal_ref, "doi": p.doi,
+        "pdf_link": p.pdf_link,
         "summaries": {s.key.lang: s.as_dict() for s in summaries},
         "summary_info": {s.key.lang: {"model": s.key.model, "text_source": s.key.text_source,
-                                      "prompt_version": s.key.prompt_version, "created_at": s.created_at}
+                                      "prompt_version": s.key.prompt_version, "created_at": s.created_at,
+                                      "attempts": s.attempts}
                          for s in summaries},
+        "findings": {s.key.lang: [f.as_dict() for f in s.findings] for s in summaries},
     }
     if entry is not None:
         obj["upvotes_read_at"] = entry.upvotes_read_at

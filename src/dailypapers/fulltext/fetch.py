@@ -16,8 +16,8 @@ import httpx
 
 from dailypapers.errors import DailyPapersError
 from dailypapers.fulltext.budget import select
-from dailypapers.fulltext.html import html_sections
-from dailypapers.fulltext.pdf import pdf_sections
+from dailypapers.fulltext.html import HTMLTextError, html_sections
+from dailypapers.fulltext.pdf import PDFTextError, pdf_sections
 from dailypapers.fulltext.sections import render_sections
 from dailypapers.http import DownloadRefused, GaveUp, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.models import Paper, PaperText, TextSection
@@ -48,7 +48,11 @@ class FullTextFetcher:
         host = urlsplit(self.arxiv_url).hostname or ""
         self.max_pdf_bytes = max_pdf_bytes
         self.max_html_bytes = max_html_bytes
-        self.client = guarded_client({host}, max(max_pdf_bytes, max_html_bytes), gate or PoliteGate(3.0), timeout)
+        gate = gate or PoliteGate(3.0)
+        # One client per kind, so that each limit is enforced while downloading (from Content-Length
+        # before the body is read), not after the whole body is in memory.
+        self.clients = {"pdf": guarded_client({host}, max_pdf_bytes, gate, timeout),
+                        "html": guarded_client({host}, max_html_bytes, gate, timeout)}
         self.unreachable: str | None = None  # set when arXiv cannot be reached: stop asking this run
 
     def sections(self, paper: Paper, source: str) -> list[TextSection]:
@@ -59,9 +63,12 @@ class FullTextFetcher:
             return [TextSection("Abstract", paper.abstract, "abstract")]
         data = self._download(paper, source)
         where = f"{paper.id} ({source})"
-        if source == "html":
-            return html_sections(data.decode("utf-8", "replace"), where)
-        return pdf_sections(data, where)
+        try:
+            if source == "html":
+                return html_sections(data.decode("utf-8", "replace"), where)
+            return pdf_sections(data, where)
+        except (HTMLTextError, PDFTextError) as e:  # a bad file: the next source is tried
+            raise FullTextError(str(e)) from e
 
     def _download(self, paper: Paper, kind: str) -> bytes:
         ref = f"{paper.id}v{paper.version}" if paper.version else paper.id
@@ -75,7 +82,7 @@ class FullTextFetcher:
             raise FullTextError(f"{paper.id}: skipped {kind}: {self.unreachable}")
         url = f"{self.arxiv_url}/{kind}/{ref}"
         try:
-            response = request(self.client, "GET", url, self.policy)
+            response = request(self.clients[kind], "GET", url, self.policy)
         except GaveUp as e:
             self.unreachable = f"arXiv at {self.arxiv_url} could not be reached ({e})"
             raise FullTextError(f"{paper.id}: {url}: {e}")

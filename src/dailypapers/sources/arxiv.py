@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from dailypapers.errors import ConfigError, SourceError
+from dailypapers.errors import ConfigError, ResponseShapeError, SourceError
 from dailypapers.http import DownloadRefused, GaveUp, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.models import Listing, ListingEntry, Paper
 from dailypapers.sources.arxiv_atom import Feed, parse_feed, split_id
@@ -45,6 +45,7 @@ class ArxivClient:
         self.batch_size = batch_size
         self.page_size = page_size
         self.policy = policy or RetryPolicy()
+        self.bodies: list[str] = []  # raw feeds read, kept with listings so parsing can be redone
         host = urlsplit(api_url).hostname or ""
         self.client = client or guarded_client({host}, MAX_FEED_BYTES, self.gate, timeout)
 
@@ -53,21 +54,26 @@ class ArxivClient:
         url = f"{self.api_url}?{urlencode(params, safe=':,/()[] ')}"
         cached = self._cached(url)
         if cached is not None:
+            self.bodies.append(cached)
             return parse_feed(cached, f"arXiv API ({what}, cached)")
         try:
             response = request(self.client, "GET", url, self.policy)
         except (GaveUp, DownloadRefused) as e:
             raise SourceError(f"arXiv API ({what}): {url}: {e}")
         if response.status_code == 400:
-            feed = parse_feed(response.text, f"arXiv API ({what})")
+            try:
+                feed = parse_feed(response.text, f"arXiv API ({what})")
+            except ResponseShapeError:  # a proxy's page, not arXiv's error feed
+                feed = Feed([])
             detail = "; ".join(f"{e.message}" for e in feed.errors) or response.text[:200]
-            raise SourceError(f"arXiv API ({what}) refused the request: {detail}")
+            raise SourceError(f"arXiv API ({what}) refused the request (HTTP 400): {detail}")
         if response.status_code != 200:
             raise SourceError(f"arXiv API ({what}): {url}: HTTP {response.status_code}")
         feed = parse_feed(response.text, f"arXiv API ({what})")
         if feed.errors:
             raise SourceError(f"arXiv API ({what}): " + "; ".join(e.message for e in feed.errors))
         self._store(url, response.text)
+        self.bodies.append(response.text)
         return feed
 
     def _cache_file(self, url: str) -> Path | None:
@@ -172,6 +178,7 @@ class ArxivSource:
         self.missing: list[str] = []
 
     def fetch_day(self, date: str) -> Listing:
+        self.client.bodies.clear()
         if self.ids:
             papers, self.missing = self.client.by_ids(self.ids)
         elif self.categories:
@@ -181,4 +188,4 @@ class ArxivSource:
         read_at = utc_now()
         entries = [ListingEntry(date, p, "arxiv", position=i, upvotes_read_at=read_at)
                    for i, p in enumerate(papers)]
-        return Listing(date, "arxiv", entries, url=self.client.api_url)
+        return Listing(date, "arxiv", entries, list(self.client.bodies), self.client.api_url)

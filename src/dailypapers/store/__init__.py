@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from dailypapers.errors import StoreError
-from dailypapers.models import (Failure, Listing, ListingEntry, Paper, Section, Summary, SummaryKey,
+from dailypapers.models import (Failure, Finding, Listing, ListingEntry, Paper, Section, Summary, SummaryKey,
                                 TextSection, Usage)
 from dailypapers.store.schema import (MIGRATIONS, failures, fetches, listings, papers, runs,
                                       schema_migrations, summaries, texts)
@@ -32,13 +32,14 @@ _ARXIV_FIELDS = ("updated_at", "categories", "primary_category", "affiliations",
 class Store:
     def __init__(self, url: str) -> None:
         self.url = url
+        self._begin = "BEGIN"  # "BEGIN IMMEDIATE" while migrating (takes the write lock first)
         try:
             self.engine = sa.create_engine(url, future=True)
             if self.engine.dialect.name == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
                 # pysqlite opens transactions late and commits DDL on its own; take control so
                 # that a migration and its version row commit together, or not at all.
-                sa.event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+                sa.event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql(self._begin))
             self.migrate()
         except sa.exc.SQLAlchemyError as e:
             raise StoreError(f"cannot open the store at {_safe_url(url)}: {e.__class__.__name__}: "
@@ -67,16 +68,26 @@ class Store:
 
     # -- migrations ---------------------------------------------------------------------------
     def migrate(self) -> None:
-        with self._tx() as conn:
-            schema_migrations.create(conn, checkfirst=True)
-            done = set(conn.scalars(sa.select(schema_migrations.c.version)))
-        for version, name, apply in MIGRATIONS:
-            if version in done:
-                continue
-            with self._tx() as conn:
-                apply(conn)
-                conn.execute(schema_migrations.insert().values(version=version, name=name,
-                                                               applied_at=utc_now()))
+        with self.engine.connect() as conn:
+            done = set(conn.scalars(sa.select(schema_migrations.c.version))) \
+                if sa.inspect(conn).has_table(schema_migrations.name) else set()
+        if all(version in done for version, _, _ in MIGRATIONS):
+            return
+        # Processes that open a new home at once must not apply a migration twice: each one is
+        # applied holding the write lock, after looking again at what is done.
+        self._begin = "BEGIN IMMEDIATE"
+        try:
+            for version, name, apply in MIGRATIONS:
+                with self._tx() as conn:
+                    schema_migrations.create(conn, checkfirst=True)
+                    if conn.scalar(sa.select(schema_migrations.c.version)
+                                   .where(schema_migrations.c.version == version)) is not None:
+                        continue
+                    apply(conn)
+                    conn.execute(schema_migrations.insert().values(version=version, name=name,
+                                                                   applied_at=utc_now()))
+        finally:
+            self._begin = "BEGIN"
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
@@ -208,7 +219,9 @@ class Store:
                       prompt_tokens=summary.usage.prompt_tokens,
                       completion_tokens=summary.usage.completion_tokens,
                       requests=summary.usage.requests, run_id=run_id,
-                      created_at=summary.created_at or utc_now())
+                      created_at=summary.created_at or utc_now(),
+                      findings=json.dumps([f.as_dict() for f in summary.findings], ensure_ascii=False),
+                      attempts=summary.attempts)
         with self._tx(f"store the summary of {k.paper_id}") as conn:
             found = conn.execute(sa.select(summaries.c.id).where(*_key_where(k))).first()
             if found is None:
@@ -312,4 +325,5 @@ def _merge_paper(old: Paper, new: Paper) -> Paper:
 def _row_summary(r: Any) -> Summary:
     return Summary(key=SummaryKey(r.paper_id, r.version, r.text_source, r.lang, r.model, r.prompt_version),
                    sections=[Section(label, text) for label, text in json.loads(r.sections)],
-                   usage=Usage(r.prompt_tokens, r.completion_tokens, r.requests), created_at=r.created_at)
+                   usage=Usage(r.prompt_tokens, r.completion_tokens, r.requests), created_at=r.created_at,
+                   findings=[Finding(**f) for f in json.loads(r.findings)], attempts=r.attempts)

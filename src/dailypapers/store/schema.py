@@ -1,5 +1,7 @@
 """Tables, and the migrations that create them. Migrations are append-only: never edit one that
-has shipped; add the next number. Each runs in its own transaction with its version row."""
+has shipped; add the next number. Each runs in its own transaction with its version row.
+A column added by a later migration is declared on its table with info={"since": N}, so that
+migration 1 still creates the table as it first shipped."""
 
 from __future__ import annotations
 
@@ -89,6 +91,8 @@ summaries = sa.Table(
     sa.Column("requests", sa.Integer, nullable=False, default=0),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id")),
     sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("findings", sa.Text, nullable=False, default="[]", info={"since": 3}),
+    sa.Column("attempts", sa.Integer, nullable=False, default=1, info={"since": 3}),
     sa.UniqueConstraint("paper_id", "version", "text_source", "lang", "model", "prompt_version",
                         name="uq_summary_key"),
 )
@@ -105,16 +109,35 @@ texts = sa.Table(
 )
 
 
+def _as_first_shipped(table: sa.Table) -> sa.Table:
+    """The table as migration 1 created it: without the columns later migrations add."""
+    if not any(c.info.get("since", 1) > 1 for c in table.columns):
+        return table
+    md = sa.MetaData()
+    for other in (papers, runs):  # what its foreign keys point at
+        other.to_metadata(md)
+    copy = table.to_metadata(md)
+    for column in [c for c in copy.columns if c.info.get("since", 1) > 1]:
+        copy._columns.remove(column)
+    return copy
+
+
 def _m1_initial(conn: sa.Connection) -> None:
     for table in (papers, fetches, listings, runs, failures, summaries):
-        table.create(conn)
+        _as_first_shipped(table).create(conn)
 
 
 def _m2_texts(conn: sa.Connection) -> None:
     texts.create(conn)
 
 
+def _m3_findings(conn: sa.Connection) -> None:
+    conn.execute(sa.text("ALTER TABLE summaries ADD COLUMN findings TEXT NOT NULL DEFAULT '[]'"))
+    conn.execute(sa.text("ALTER TABLE summaries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial tables: papers, fetches, listings, runs, failures, summaries", _m1_initial),
     (2, "texts: full text of papers by version and source", _m2_texts),
+    (3, "summaries: quality findings and attempts", _m3_findings),
 ]

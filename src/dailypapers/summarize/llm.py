@@ -1,21 +1,34 @@
-"""Summaries written by a chat model: the prompt, the answer's parsing, and one repair."""
+"""Summaries written by a chat model: the prompt, the answer's parsing, and repairs.
+
+An answer that is not valid JSON for the schema is sent back once; an answer that the quality
+checks find fault with, up to `repairs` times, each time with the specific findings; the best answer is kept (fewest hard
+findings, then fewest soft ones, then the earliest). A best answer that still has a hard finding
+fails the paper with its reasons."""
 
 from __future__ import annotations
 
 import json
 
 from dailypapers.errors import LLMOutputError
-from dailypapers.models import Usage
+from dailypapers.models import HARD, Finding, Section, Usage
 from dailypapers.summarize import prompts
 from dailypapers.summarize.backends import ChatModel, Draft, Job
 from dailypapers.summarize.parsing import parse_sections
+
+
+class SummaryRejected(LLMOutputError):
+    """Every answer had a hard finding; the reasons say which."""
+
+    def __init__(self, message: str, findings: list[Finding]) -> None:
+        super().__init__(message)
+        self.findings = findings
 
 
 class ChatSummarizer:
     languages = None
 
     def __init__(self, model: ChatModel, prompt_version: str = prompts.PROMPT_VERSION,
-                 repairs: int = 1) -> None:
+                 repairs: int = 2) -> None:
         self.model = model
         self.model_id = model.model_id
         self.prompt_version = prompt_version
@@ -25,20 +38,50 @@ class ChatSummarizer:
         prompt = prompts.build(job.paper, job.text, job.lang, self.prompt_version)
         messages = [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
         usage = Usage()
-        for attempt in range(self.repairs + 1):
+        attempts: list[tuple[list[Section], list[Finding]]] = []
+        problems: list[Finding] = []
+        answers = invalid = 0
+        while True:
             reply = self.model.chat(messages, prompts.RESPONSE_SCHEMA)
             usage.add(reply.usage)
+            answers += 1
             try:
-                return Draft(parse_sections(reply.text), usage, repaired=attempt > 0)
+                sections = parse_sections(reply.text)
             except LLMOutputError as e:
-                if attempt == self.repairs:
-                    raise LLMOutputError(f"{e} (after {attempt + 1} answers)") from None
-                messages += [{"role": "assistant", "content": reply.text[:4000]},
-                             {"role": "user", "content": _repair_request(str(e))}]
-        raise AssertionError("unreachable")
+                invalid += 1
+                problems = [Finding("output", HARD, str(e))]
+            else:
+                problems = job.checker(sections, job) if job.checker else []
+                attempts.append((sections, problems))
+            if not problems or invalid > 1 or answers > self.repairs:
+                break
+            messages += [{"role": "assistant", "content": reply.text[:4000]},
+                         {"role": "user", "content": _repair_request(problems)}]
+        return _best(attempts, problems, usage, answers)
 
 
-def _repair_request(problem: str) -> str:
+def _best(attempts: list[tuple[list[Section], list[Finding]]], last_problems: list[Finding],
+          usage: Usage, answers: int) -> Draft:
+    if not attempts:
+        reason = last_problems[0].reason if last_problems else "no answer"
+        raise LLMOutputError(f"{reason} (after {answers} answers)")
+    order = sorted(range(len(attempts)), key=lambda i: (_hard(attempts[i][1]), len(attempts[i][1]), i))
+    chosen = order[0]
+    sections, findings = attempts[chosen]
+    if _hard(findings):
+        reasons = "; ".join(f"{f.rule}: {f.reason}" for f in findings if f.severity == HARD)
+        raise SummaryRejected(f"rejected by the checks after {answers} answers: {reasons}", findings)
+    return Draft(sections, usage, repaired=answers > 1, attempts=answers, findings=findings)
+
+
+def _hard(findings: list[Finding]) -> int:
+    return sum(f.severity == HARD for f in findings)
+
+
+def _repair_request(problems: list[Finding]) -> str:
     keys = json.dumps(list(prompts.RESPONSE_SCHEMA["properties"]))  # type: ignore[arg-type]
-    return (f"That answer cannot be used: {problem}. Answer again with only a JSON object with the "
-            f"keys {keys}, each a string, following the rules above.")
+    listed = "\n".join(f"- {f.reason}" for f in problems)
+    return (f"That answer cannot be published as it is:\n{listed}\n"
+            f"Write the entry again, fixing these problems and keeping to the rules above: use only "
+            f"figures, names and links that appear in the paper text. Answer with only a JSON object "
+            f"with the keys {keys}, each a string.")

@@ -53,20 +53,30 @@ def build(paper: Paper, text: PaperText, lang: str, version: str = PROMPT_VERSIO
     system = _template(version).format(language=language_name(lang),
                                        language_rules=_LANGUAGE_RULES.get(lang, _DEFAULT_RULES))
     user = (f"Here is {describe(text)} of arXiv paper {paper.id}.\n"
-            f"{BEGIN}\nTitle: {neutralize(paper.title)}\n\n{neutralize(text.text)}\n{END}\n"
+            f"{BEGIN}\nTitle: {neutralize(paper.title)}\n{contents(text)}\n{neutralize(text.text)}\n{END}\n"
             f"Write the newsletter entry in {language_name(lang)} as a JSON object.")
     return Prompt(version, system, user)
 
 
 def describe(text: PaperText) -> str:
-    """What the model is given, in words, so it knows what it may and may not find there."""
+    """What the model is given, in our words only: nothing from the paper stands outside the
+    data markers, where it could pass for an instruction."""
     if text.source == "abstract" or not text.sections:
         return "the title and abstract"
     origin = {"html": "its arXiv HTML page", "pdf": "its PDF"}.get(text.source, text.source)
-    titles = ", ".join(neutralize(s.title) for s in text.sections if s.title)
-    out = f"the title and the text of the paper, taken from {origin} (sections: {titles})"
+    out = f"the title and the text of the paper, taken from {origin}"
     if text.omitted:
-        out += f"; left out for length: {', '.join(neutralize(t) for t in text.omitted)}"
+        out += " (the sections listed as left out were not included, to keep within the length limit)"
+    return out
+
+
+def contents(text: PaperText) -> str:
+    """The list of sections given and left out; paper text, so it goes inside the markers."""
+    if text.source == "abstract" or not text.sections:
+        return ""
+    out = "Sections given: " + "; ".join(neutralize(s.title) for s in text.sections if s.title) + "\n"
+    if text.omitted:
+        out += "Sections left out: " + "; ".join(neutralize(t) for t in text.omitted) + "\n"
     return out
 
 

@@ -12,10 +12,13 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Protocol
 
 from dailypapers.errors import ConfigError
-from dailypapers.models import Paper, PaperText, Section, Usage
+from dailypapers.models import Finding, Paper, PaperText, Section, Usage
 
 if TYPE_CHECKING:
     from dailypapers.config import Settings
+
+
+Checker = Callable[[list[Section], "Job"], list[Finding]]
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Job:
     paper: Paper
     text: PaperText
     lang: str
+    checker: Checker | None = None  # quality checks a backend may use to ask for repairs
 
 
 @dataclass
@@ -30,6 +34,8 @@ class Draft:
     sections: list[Section]
     usage: Usage = field(default_factory=Usage)
     repaired: bool = False
+    attempts: int = 1
+    findings: list[Finding] | None = None  # None: the backend did not check; the pipeline will
 
 
 class Backend(Protocol):

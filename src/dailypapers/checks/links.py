@@ -1,0 +1,212 @@
+"""Links and names: the summary brings in no URL, e-mail address or system name that the source
+does not contain.
+
+URLs (`https://…`, `www.…`, and bare domains such as `github.com/org/repo`) and e-mail
+addresses are looked up in the source without scheme, `www.` and trailing punctuation; one
+that is not there is a hard finding (rule `links`): a made-up link sends readers somewhere.
+
+A system name is a Latin token that is not an ordinary word: it has a digit and a letter
+(`GPT-4o`, `T5`, `H100`), two capitals (`BERT`, `LLaMA`, `DeepSeek`), or a capital after a
+lower-case letter (`ConvLLaVA`, `ResNet`). A capitalized word (`Claude`, `Whisper`) is one too
+in Korean, Japanese or Chinese text (Latin there is always a name or a term) and, in English,
+in the middle of a sentence; names written next to each other are reported as one (`Gemini
+Ultra`, `Claude 3 Opus`). It is found when the source has it ignoring case and
+separators (`LLaMA-3` = `Llama 3`), as a whole token, a run of hyphen parts of one (`Qwen2.5`
+in `Qwen2.5-7B-Instruct`) or two to three tokens written together; an abbreviation is also
+found when source words spell it (`RAG`: retrieval-augmented generation). A short list of
+generic abbreviations (AI, LLM, NLP, GPU, SOTA, RL, QA...) and units (GB, FLOPs) is always
+allowed. A name that is not found is a soft finding (rule `names`). In languages other than
+English, tokens inside parentheses are left to the `terms` rule.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+
+from dailypapers.checks import HARD, SOFT, Finding
+from dailypapers.checks._text import nfkc, section_name
+from dailypapers.checks.terms import source_terms
+from dailypapers.models import Section
+
+GENERIC = frozenset("""AI AGI ML DL LLM LM VLM MLLM LMM NLP NLU NLG CV ASR TTS OCR QA VQA RL SOTA
+    GPU TPU CPU NPU API APIs UI UX URL HTML PDF JSON SQL ID IDs OK FAQ GB MB TB KB GiB MiB TiB
+    FLOP FLOPs TFLOPs PFLOPs FPS Hz kHz MHz GHz dB RAM VRAM IoU KV MLP CNN RNN LSTM GAN VAE
+    NN DNN AR SFT PhD USA US UK EU TL DR TL;DR AUC F1 R&D IT Q&A RGB RGBD 2D 3D 4D""".split())
+_GENERIC_LOWER = frozenset(g.lower() for g in GENERIC)
+_LATIN_LANGS = frozenset("en de fr es it pt nl sv da no fi pl cs tr id vi".split())
+# Capitalized words that are not names, in English text.
+_ORDINARY = frozenset("""I We Our The This These English Korean Japanese Chinese French German
+    Spanish Internet Table Tables Figure Figures Fig Section Sections Appendix Equation Eq Step
+    Stage Algorithm Theorem Lemma January February March April May June July August September
+    October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split())
+_CAMEL = re.compile(r"[a-z][A-Z]")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+_WWW = re.compile(r"www\.")
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%]"
+_TLDS = "com|org|net|io|ai|co|dev|edu|gov|app|xyz|info|me|kr|jp|cn|uk|de|fr|tech|site|page"
+_URL = re.compile(r"(?:https?://|www\.)" + _URL_CHARS + "+"
+                  r"|(?<![A-Za-z0-9.@-])(?:[a-z0-9-]+\.)+(?:" + _TLDS + r")(?![A-Za-z0-9])"
+                  r"(?:/" + _URL_CHARS + "*)?", re.I)
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+                    r"\.[A-Za-z]{2,}(?![A-Za-z0-9])")
+_L = "A-Za-z\u00c0-\u024f"
+_TOKEN = re.compile(rf"(?<![{_L}0-9_.@/+-])[{_L}](?:[{_L}0-9_.+'’-]*[{_L}0-9+])?")
+_SOURCE_TOKEN = re.compile(rf"[{_L}0-9](?:[{_L}0-9_.+'’@^$/:-]*[{_L}0-9+])?")
+_JOINER = re.compile(r"\s|\s\d+(?:\.\d+)?\s")
+_SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|[\"“‘(]\s*)$")
+_PARENS = re.compile(r"[(（][^()（）]*[)）]")
+_SEPARATORS = re.compile(r"[^a-z0-9\u00e0-\u024f]+")
+_PARTS = re.compile(r"[-_/:.@^$+=,;]")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE_IN = re.compile(r"['’]s?(?=\x00|$)")
+_SEPARATORS_IN = re.compile(r"[^a-z0-9\u00e0-\u024f\x00]+")
+
+
+def _bare(url: str) -> str:
+    url = url.lower().rstrip(".,;:!?")
+    url = re.sub(r"^https?://", "", url)
+    url = re.sub(r"^www\.", "", url)
+    return url.rstrip("/")
+
+
+def check_links(sections: list[Section], source: str) -> list[Finding]:
+    """URLs and e-mail addresses not in the source: hard."""
+    src = _bare_source(source)
+    findings: list[Finding] = []
+    for i, s in enumerate(sections):
+        name = section_name(s, i)
+        text = nfkc(s.text)
+        emails = _EMAIL.findall(text)
+        for email in emails:
+            if email.lower() not in src:
+                findings.append(Finding("links", HARD, f"{name}: the e-mail address {email} is not in the paper", name))
+        without = _EMAIL.sub(" ", text)
+        for m in _URL.finditer(without):
+            url = m.group(0).rstrip(".,;:!?")
+            if _bare(url) not in src:
+                findings.append(Finding("links", HARD, f"{name}: the link {url} is not in the paper", name))
+    return findings
+
+
+@lru_cache(maxsize=32)
+def _bare_source(source: str) -> str:
+    text = nfkc(source).lower()
+    for prefix in ("https://www.", "http://www.", "https://", "http://"):
+        text = text.replace(prefix, "")
+    if "www." in text:
+        text = _WWW.sub(lambda m: "" if m.start() == 0 or not (text[m.start() - 1].isalnum()
+                                                                or text[m.start() - 1] == ".") else m.group(0), text)
+    return text
+
+
+# -- names ---------------------------------------------------------------------------------------
+
+def is_name(token: str) -> bool:
+    """A token that names a system rather than being an ordinary word."""
+    core = _POSSESSIVE.sub("", token.rstrip("."))
+    letters = [c for c in core if c.isalpha()]
+    if len(letters) < 1 or core in GENERIC or _ROMAN.match(core):
+        return False
+    if core.endswith("s") and core[:-1] in GENERIC:
+        return False
+    has_digit = any(c.isdigit() for c in core)
+    capitals = sum(c.isupper() for c in core)
+    camel = _CAMEL.search(core) is not None
+    return (has_digit and len(letters) >= 1) or capitals >= 2 or camel
+
+
+class SourceNames:
+    """Compact forms (lower case, letters and digits only) of the source's tokens; the runs of two
+    and three tokens, and the runs of hyphen parts of a token, are made only when first needed."""
+
+    def __init__(self, source: str) -> None:
+        self.tokens = _SOURCE_TOKEN.findall(nfkc(source).lower())
+        joined = _POSSESSIVE_IN.sub("", "\x00".join(self.tokens))
+        self.compact = _SEPARATORS_IN.sub("", joined).split("\x00")
+        self.forms = frozenset(self.compact)
+
+    @cached_property
+    def windows(self) -> frozenset[str]:
+        c = self.compact
+        return frozenset([a + b for a, b in zip(c, c[1:])] + [a + b + d for a, b, d in zip(c, c[1:], c[2:])])
+
+    @cached_property
+    def parts(self) -> frozenset[str]:
+        """`qwen25` from `qwen2.5-7b-instruct`: every run of a token's parts."""
+        forms: set[str] = set()
+        for t in self.tokens:
+            if t.isalnum() or not t[0].isalpha():
+                continue
+            parts = [p for p in _PARTS.split(_POSSESSIVE.sub("", t)) if p]
+            if 1 < len(parts) <= 8:
+                for a in range(len(parts)):
+                    for b in range(a + 1, len(parts) + 1):
+                        forms.add(_SEPARATORS.sub("", "".join(parts[a:b])))
+        return frozenset(forms)
+
+    def __contains__(self, form: str) -> bool:
+        return form in self.forms or form in self.windows or form in self.parts
+
+
+@lru_cache(maxsize=32)
+def source_names(source: str) -> SourceNames:
+    return SourceNames(source)
+
+
+def name_in_source(token: str, source: str) -> bool:
+    core = _POSSESSIVE.sub("", token.rstrip("."))
+    c = _SEPARATORS.sub("", core.lower())
+    if c in _GENERIC_LOWER or (c.endswith("s") and c[:-1] in _GENERIC_LOWER):
+        return True
+    names = source_names(source)
+    # LLMs / LLM, Transformer / Transformers
+    if any(form in names for form in (c, c[:-1] if c.endswith("s") else "", c + "s", c + "es") if form):
+        return True
+    if c.isalpha() and core.isalpha():
+        letters = c[:-1] if core.endswith("s") and core[:-1].isupper() else c
+        return source_terms(source).spells(letters)
+    return False
+
+
+def _sentence_start(text: str, i: int) -> bool:
+    before = text[max(0, i - 4):i]
+    return (not before.strip() and i <= 4) or _SENTENCE_START.search(before) is not None
+
+
+def check_names(sections: list[Section], source: str, lang: str) -> list[Finding]:
+    """System and model names not in the source: soft.
+
+    In English, a capitalized word in the middle of a sentence is a candidate too; in other
+    languages every capitalized Latin word is (Latin there is always a name or a term)."""
+    findings: list[Finding] = []
+    latin_text = lang in _LATIN_LANGS
+    for i, s in enumerate(sections):
+        name = section_name(s, i)
+        text = nfkc(s.text)
+        text = _EMAIL.sub(" ", _URL.sub(" ", text))
+        if not latin_text:
+            text = _PARENS.sub(" ", text)
+        missing: list[tuple[int, int]] = []  # spans of candidates not found, merged when adjacent
+        checked: dict[str, bool] = {}
+        for m in _TOKEN.finditer(text):
+            token = m.group(0).rstrip(".-'")
+            if len(token) < 2 or token in GENERIC or token in _ORDINARY:
+                continue
+            candidate = is_name(token) or (token[0].isupper() and token[1:].islower() and (
+                not latin_text or not _sentence_start(text, m.start())))
+            if not candidate:
+                continue
+            if token not in checked:
+                checked[token] = name_in_source(token, source)
+            if checked[token]:
+                continue
+            end = m.start() + len(token)
+            if missing and _JOINER.fullmatch(text[missing[-1][1]:m.start()]):
+                missing[-1] = (missing[-1][0], end)  # `Gemini Ultra`, `Claude 3 Opus`: one name
+            else:
+                missing.append((m.start(), end))
+        for shown in dict.fromkeys(text[a:b] for a, b in missing):
+            findings.append(Finding("names", SOFT, f"{name}: {shown} is not named in the paper", name))
+    return findings

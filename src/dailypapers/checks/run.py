@@ -1,0 +1,52 @@
+"""All the rules on one summary: `check_summary(sections, source, lang, title)`.
+
+| rule        | hard (not published)                                   | soft (published, finding kept)            |
+|-------------|--------------------------------------------------------|-------------------------------------------|
+| shape       | What's New / Technical Details missing; a section      | Performance Highlights missing though the |
+|             | empty or a placeholder; over 2000 characters; JSON or  | paper reports results; sentences not 2..4;|
+|             | code fences in the text; a label twice                 | shorter or longer than usual              |
+| language    | wrong language; a sentence in English; leaked script   |                                           |
+| numbers     |                                                        | a figure not in the paper                 |
+| terms       |                                                        | a term in parentheses not in the paper    |
+| links       | a URL or e-mail address not in the paper               |                                           |
+| names       |                                                        | a system or model name not in the paper   |
+| injection   | an instruction from the paper text obeyed; assistant   |                                           |
+|             | talk; canary words; off-topic payload topics           |                                           |
+"""
+
+from __future__ import annotations
+
+from dailypapers.checks import HARD, Finding
+from dailypapers.checks.injection import check_injection
+from dailypapers.checks.language import check_language
+from dailypapers.checks.links import check_links, check_names
+from dailypapers.checks.numbers import check_numbers
+from dailypapers.checks.shape import check_shape
+from dailypapers.checks.terms import check_terms
+from dailypapers.models import Section
+
+RULES = ("shape", "language", "numbers", "terms", "links", "names", "injection")
+
+
+def check_summary(sections: list[Section], source: str, lang: str, title: str = "") -> list[Finding]:
+    """Every rule, in the order of RULES. `source` is the text the summary was made from (abstract
+    or full text); the title counts as part of it."""
+    text = f"{title}\n\n{source}" if title else source
+    return [
+        *check_shape(sections, lang, text),
+        *check_language(sections, lang, text),
+        *check_numbers(sections, text),
+        *check_terms(sections, text, lang),
+        *check_links(sections, text),
+        *check_names(sections, text, lang),
+        *check_injection(sections, text, lang),
+    ]
+
+
+def has_hard(findings: list[Finding]) -> bool:
+    """The summary must not be published."""
+    return any(f.severity == HARD for f in findings)
+
+
+def hard_reasons(findings: list[Finding]) -> list[str]:
+    return [f.reason for f in findings if f.severity == HARD]

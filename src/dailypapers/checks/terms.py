@@ -1,0 +1,152 @@
+"""Terms: the English original given in parentheses after a translated word, as in
+`희소 라우터(sparse router)`, is a term the paper itself uses.
+
+A parenthesis is a term when it is written in Latin letters (digits, spaces, hyphens and
+slashes allowed) with no Hangul, kana or Han; several terms may share one, separated by `,`
+`;` or `/`. Figures (`(92.3%)`), `e.g.`/`예:` asides and references (`(Table 2)`) are not terms.
+In English text, where an English term needs no English original, only a parenthesized
+abbreviation or identifier (`(RAG)`, `(MoE)`) is checked.
+
+A term is found when, ignoring case, hyphens and plural `s`, its words appear in the source
+one after another (or written together: `fine-tuning` / `finetuning`); or when every content
+word of it appears somewhere in the source in some form (the model may reorder a noun phrase
+and change a word's form: `instruction tuning` for `instruction-tuned`); or, for an
+abbreviation, when the source has words whose initials spell it (`CoT` for chain-of-thought).
+
+All findings are soft.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+
+from dailypapers.checks import SOFT, Finding
+from dailypapers.checks._text import nfkc, section_name
+from dailypapers.models import Section
+
+RULE = "terms"
+_PAREN = re.compile(r"[(（]([^()（）]{1,80})[)）]")
+_NON_LATIN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_LATIN_TERM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .,'&+\-/;:]*$")
+_ASIDE = re.compile(r"^(?:e\.g\.|i\.e\.|cf\.|see|vs\.?|예:|예를 들어|즉|ex\.)\s*,?\s*", re.I)
+_REFERENCE = re.compile(r"^(?:tables?|figs?\.?|figures?|sections?|sec\.|eq\.?|appendix|§)\s*[\dA-Z]", re.I)
+_ABBREVIATION = re.compile(r"^[A-Za-z][A-Za-z0-9\-.]{0,14}$")
+_WORD = re.compile(r"[a-z0-9]+")
+STOPWORDS = frozenset("""a an the of and or for to in on with by from via at as into over under
+    its their is are be based using""".split())
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_SUFFIXES = ("ing", "ed", "er", "ly", "e")
+
+
+def key(word: str) -> str:
+    """A rough root, for telling whether a word of a term is used in the source in another form:
+    `tuning`/`tuned`, `generation`/`generated`, `quantization`/`quantized`."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[:-len(suffix)]
+            break
+    return word[:6]
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words (letters and digits), plural `s` taken off."""
+    tokens = _WORD.findall(nfkc(text).lower().replace("'s", ""))
+    stems = {w: _stem(w) for w in set(tokens)}
+    return [stems[w] for w in tokens]
+
+
+class SourceTerms:
+    """The source's words, read once; what only some checks need is computed when first asked."""
+
+    def __init__(self, source: str) -> None:
+        self.words = words(source)
+        self.text = " " + " ".join(self.words) + " "  # to find a phrase, word by word
+        self.compact = "".join(self.words)             # to find `finetuning` in `fine-tune`
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(self.words)
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """The rough roots of its words."""
+        return frozenset(key(w) for w in self.vocabulary)
+
+    @cached_property
+    def heads(self) -> tuple[str, str]:
+        """The first letters of its words, all of them and without stopwords."""
+        ws = self.words
+        return "".join(w[0] for w in ws), "".join(w[0] for w in ws if w not in STOPWORDS)
+
+    def spells(self, letters: str) -> bool:
+        """Some consecutive words of the source have these initials (`cot`: chain-of-thought)."""
+        return len(letters) >= 2 and any(letters in h for h in self.heads)
+
+
+@lru_cache(maxsize=32)
+def source_terms(source: str) -> SourceTerms:
+    return SourceTerms(source)
+
+
+def term_in_source(term: str, src: SourceTerms) -> bool:
+    ws = words(term)
+    if not ws:
+        return True
+    if " " + " ".join(ws) + " " in src.text:
+        return True
+    joined = "".join(ws)
+    if len(joined) >= 6 and joined in src.compact:
+        return True  # fine-tuning / finetuning / fine tuning
+    content = [w for w in ws if w not in STOPWORDS]
+    if len(content) == 1 and len(content[0]) >= 6:
+        root = key(content[0])
+        if root in src.keys or (len(root) >= 6 and root in src.compact):
+            return True  # finetuning / fine-tuned
+    if len(content) >= 2 and all(key(w) in src.keys for w in content):
+        return True
+    if len(ws) == 1 and _ABBREVIATION.match(term.strip()):
+        letters = re.sub(r"[^a-z]", "", term.lower())
+        letters = letters[:-1] if term.strip().endswith("s") and len(letters) > 2 else letters
+        return src.spells(letters) or key(ws[0]) in src.keys
+    return False
+
+
+def parenthesized_terms(text: str, lang: str) -> list[str]:
+    """The English terms a text gives in parentheses."""
+    out: list[str] = []
+    for m in _PAREN.finditer(nfkc(text)):
+        inner = m.group(1).strip()
+        if _NON_LATIN.search(inner) or not re.search(r"[A-Za-z]{2}", inner):
+            continue
+        inner = _ASIDE.sub("", inner)
+        if not inner or _REFERENCE.match(inner) or not _LATIN_TERM.match(inner):
+            continue
+        for part in re.split(r"\s*[,;/]\s*", inner):
+            part = part.strip(" .:-")
+            if not re.search(r"[A-Za-z]{2}", part) or len(part.split()) > 6:
+                continue
+            if lang == "en" and not (_ABBREVIATION.match(part) and any(c.isupper() for c in part[1:])):
+                continue
+            out.append(part)
+    return out
+
+
+def check_terms(sections: list[Section], source: str, lang: str) -> list[Finding]:
+    src = source_terms(source)
+    findings: list[Finding] = []
+    for i, s in enumerate(sections):
+        name = section_name(s, i)
+        for term in parenthesized_terms(s.text, lang):
+            if not term_in_source(term, src):
+                findings.append(Finding(RULE, SOFT, f"{name}: the term ({term}) is not in the paper", name))
+    return findings
