@@ -38,14 +38,21 @@ class _Cli(click.Group):
               help="Where the database, caches and outputs live [env DAILYPAPERS_HOME; "
                    "default: $XDG_DATA_HOME/dailypapers].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Logs on stderr: text, or JSON lines (one event per paper) for machines.")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default=None,
+              help="[default: warning for text, info for json]")
 @click.version_option(package_name="dailypapers")
 @click.pass_context
-def cli(ctx: click.Context, home: Path | None, quiet: bool) -> None:
+def cli(ctx: click.Context, home: Path | None, quiet: bool, log_format: str, log_level: str | None) -> None:
     """Each day's AI papers as a digest you can trust, in your language.
 
     Typical day: dailypapers run --lang ko --llm openai/gpt-4o-mini
     """
-    ctx.obj = {"home": home, "quiet": quiet}
+    from dailypapers import logs
+
+    logs.configure(log_format, log_level)
+    ctx.obj = {"home": home, "quiet": quiet or log_format == "json"}
 
 
 def _settings(ctx: click.Context, **flags: Any) -> Settings:
@@ -60,6 +67,29 @@ def _date(settings: Settings, value: str | None) -> str:
     return parse_date(value) if value else settings.today()
 
 
+def _dates(settings: Settings, date: str | None, since: str | None, until: str | None) -> list[str]:
+    """The days a command works on: --date, or --since/--until (both ends included)."""
+    import datetime as dt
+
+    from dailypapers.config import parse_date
+
+    if since is None and until is None:
+        return [_date(settings, date)]
+    if date is not None:
+        raise click.UsageError("give --date or --since/--until, not both")
+    first = dt.date.fromisoformat(parse_date(since) if since else settings.today())
+    last = dt.date.fromisoformat(parse_date(until) if until else settings.today())
+    if last < first:
+        raise click.UsageError(f"--until {last} is before --since {first}")
+    return [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def _lock(ctx: click.Context, settings: Settings) -> Any:
+    from dailypapers.lock import RunLock
+
+    return RunLock(settings.run_lock, settings.lock_wait, on_wait=lambda m: click.echo(m, err=True))
+
+
 def _progress(ctx: click.Context) -> Any:
     from dailypapers.progress import for_stream
 
@@ -68,6 +98,11 @@ def _progress(ctx: click.Context) -> Any:
 
 date_option = click.option("--date", "date", metavar="YYYY-MM-DD",
                            help="The day [default: today in your time zone].")
+
+
+def range_options(f: Any) -> Any:
+    f = click.option("--until", metavar="YYYY-MM-DD", help="With --since: the last day [default: today].")(f)
+    return click.option("--since", metavar="YYYY-MM-DD", help="Work through the days from this one.")(f)
 lang_option = click.option("--lang", default=None, metavar="CODE",
                            help="Language of the summaries: ko (default), en, ja, zh, ...")
 llm_option = click.option("--llm", default=None, metavar="PROVIDER/MODEL",
@@ -77,6 +112,8 @@ concurrency_option = click.option("--concurrency", type=click.IntRange(1, 256), 
                                   help="Papers summarized at once [default: 8].")
 tokens_option = click.option("--max-input-tokens", type=click.IntRange(200, 2_000_000), default=None,
                              help="How much of each paper a summary reads [default: 16000].")
+budget_option = click.option("--budget", type=click.FloatRange(0), default=None, metavar="USD",
+                             help="Stop before the run would spend more than this many US dollars.")
 checks_option = click.option("--checks", type=click.Choice(["strict", "standard", "off"]), default=None,
                              help="Quality checks: standard fails a paper on hard findings and keeps "
                                   "soft ones; strict fails on any; off skips them [default: standard].")
@@ -86,6 +123,7 @@ text_source_option = click.option("--text-source", "text_sources", default=None,
 
 @cli.command()
 @date_option
+@range_options
 @click.option("--source", type=click.Choice(["hf", "arxiv"]), default="hf", show_default=True,
               help="Where the day's papers come from.")
 @click.option("--category", "categories", multiple=True, metavar="CAT",
@@ -93,57 +131,82 @@ text_source_option = click.option("--text-source", "text_sources", default=None,
 @click.option("--id", "ids", multiple=True, metavar="ARXIV_ID",
               help="With --source arxiv: these papers (2412.19712, 2412.19712v2, astro-ph/0601001).")
 @click.pass_context
-def fetch(ctx: click.Context, date: str | None, source: str, categories: tuple[str, ...],
-          ids: tuple[str, ...]) -> None:
+def fetch(ctx: click.Context, date: str | None, since: str | None, until: str | None, source: str,
+          categories: tuple[str, ...], ids: tuple[str, ...]) -> None:
     """Fetch a day's papers into the store (again: refresh upvotes, add new papers)."""
     from dailypapers import pipeline
 
     if (categories or ids) and source != "arxiv":
         raise click.UsageError("--category and --id go with --source arxiv")
     settings = _settings(ctx)
-    day = _date(settings, date)
     store = pipeline.open_store(settings)
-    r = pipeline.fetch(store, settings, day, source, list(categories), list(ids))
-    click.echo(f"{day}: {r.listed} papers listed, {r.added} new, {r.updated} updated", err=True)
+    missing = False
+    for day in _dates(settings, date, since, until):
+        r = pipeline.fetch(store, settings, day, source, list(categories), list(ids))
+        _report_fetch(r, source, categories)
+        missing = missing or bool(r.not_found)
+    if missing:
+        sys.exit(1)
+
+
+def _report_fetch(r: Any, source: str, categories: tuple[str, ...] = ()) -> None:
+    import datetime as dt
+
+    click.echo(f"{r.date}: {r.listed} papers listed, {r.added} new, {r.updated} updated", err=True)
+    weekday = dt.date.fromisoformat(r.date).weekday() < 5
     if r.listed == 0 and source == "arxiv" and categories:
-        click.echo(f"{day}: arXiv announced nothing in {', '.join(categories)} (a weekend or holiday?)", err=True)
+        click.echo(f"{r.date}: arXiv announced nothing in {', '.join(categories)} (a weekend or holiday?)", err=True)
+    elif r.listed == 0 and source == "hf" and weekday:
+        click.echo(f"warning: Hugging Face lists no papers for {r.date}, a weekday; the day may not be "
+                   "filled yet (it fills over many hours): run again later", err=True)
     if r.not_found:
         click.echo(f"not found on arXiv: {', '.join(r.not_found)}", err=True)
-        sys.exit(1)
 
 
 @cli.command()
 @date_option
+@range_options
 @lang_option
 @llm_option
 @concurrency_option
 @tokens_option
 @text_source_option
 @checks_option
+@budget_option
 @click.option("--force", is_flag=True, help="Summarize again even where a summary exists.")
 @click.pass_context
-def summarize(ctx: click.Context, date: str | None, lang: str | None, llm: str | None,
-              concurrency: int | None, max_input_tokens: int | None, text_sources: str | None,
-              checks: str | None, force: bool) -> None:
+def summarize(ctx: click.Context, date: str | None, since: str | None, until: str | None,
+              lang: str | None, llm: str | None, concurrency: int | None, max_input_tokens: int | None,
+              text_sources: str | None, checks: str | None, budget: float | None, force: bool) -> None:
     """Summarize the day's papers that have no summary yet for this language, model and prompt."""
     from dailypapers import pipeline
 
-    settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency,
-                         max_input_tokens=max_input_tokens, text_sources=text_sources, checks=checks)
+    settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency, max_input_tokens=max_input_tokens,
+                         text_sources=text_sources, checks=checks, budget=budget)
     backend = pipeline.get_backend(settings.llm, settings)
-    store = pipeline.open_store(settings)
-    day = _date(settings, date)
-    report = pipeline.summarize(store, settings, day, settings.lang, backend, force, _progress(ctx))
-    _report_summaries(report)
-    if report.failures:
+    days = _dates(settings, date, since, until)
+    failed = False
+    spend = pipeline.run_budget(settings, backend)
+    with _lock(ctx, settings):
+        store = pipeline.open_store(settings)
+        for day in days:
+            report = pipeline.summarize(store, settings, day, settings.lang, backend, force, _progress(ctx),
+                                        budget=spend)
+            _report_summaries(report)
+            failed = failed or bool(report.failures)
+            if report.stopped:
+                break
+    if failed:
         sys.exit(1)
 
 
 def _report_summaries(r: SummarizeReport) -> None:
     click.echo(f"{r.date} [{r.lang}] {r.model}: {r.done} summarized, {r.skipped} already done, "
                f"{len(r.failures)} failed, {r.repaired} repaired; "
-               f"{r.usage.prompt_tokens + r.usage.completion_tokens} tokens in {r.usage.requests} requests",
-               err=True)
+               f"{r.usage.prompt_tokens + r.usage.completion_tokens} tokens in {r.usage.requests} requests"
+               + ("" if r.cost is None else f", ${r.cost:.4f}"), err=True)
+    if r.stopped:
+        click.echo(f"  stopped: {r.stopped}", err=True)
     for note in r.notes:
         click.echo(f"  note: {note}", err=True)
     for f in r.failures:
@@ -196,37 +259,83 @@ def _write(text: str, output: Path | None) -> None:
 
 @cli.command()
 @date_option
+@range_options
 @lang_option
 @llm_option
 @concurrency_option
 @tokens_option
 @text_source_option
 @checks_option
+@budget_option
 @click.option("--source", type=click.Choice(["hf"]), default="hf", show_default=True,
               help="Where the day's papers come from.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The Markdown digest [default: HOME/out/DATE.LANG.md].")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="The Markdown digest [default: HOME/out/DATE.LANG.md]; with --since, a folder.")
 @click.pass_context
-def run(ctx: click.Context, date: str | None, lang: str | None, llm: str | None,
-        concurrency: int | None, max_input_tokens: int | None, text_sources: str | None,
-        checks: str | None, source: str, output: Path | None) -> None:
-    """Fetch, summarize and render a day in one go."""
+def run(ctx: click.Context, date: str | None, since: str | None, until: str | None, lang: str | None,
+        llm: str | None, concurrency: int | None, max_input_tokens: int | None, text_sources: str | None,
+        checks: str | None, budget: float | None, source: str, output: Path | None) -> None:
+    """Fetch, summarize and render a day (or every day of a range) in one go."""
     from dailypapers import pipeline
 
-    settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency,
-                         max_input_tokens=max_input_tokens, text_sources=text_sources, checks=checks)
+    settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency, max_input_tokens=max_input_tokens,
+                         text_sources=text_sources, checks=checks, budget=budget)
     backend = pipeline.get_backend(settings.llm, settings)
-    day = _date(settings, date)
-    store = pipeline.open_store(settings)
-    f = pipeline.fetch(store, settings, day, source)
-    click.echo(f"{day}: {f.listed} papers listed, {f.added} new", err=True)
-    report = pipeline.summarize(store, settings, day, settings.lang, backend, progress=_progress(ctx))
-    _report_summaries(report)
-    d = pipeline.digest(store, day, settings.lang, backend.model_id)
-    _write(pipeline.render(d), output or settings.home / "out" / f"{day}.{settings.lang}.md")
-    _report_missing(d)
-    if report.failures:
+    spend = pipeline.run_budget(settings, backend)
+    days = _dates(settings, date, since, until)
+    if len(days) > 1 and output is not None and output.suffix:
+        raise click.UsageError("with --since/--until, -o names a folder (one digest per day)")
+    failed = False
+    with _lock(ctx, settings):
+        store = pipeline.open_store(settings)
+        backfill = len(days) > 1
+        progress = _progress(ctx) if backfill else None
+        if progress:
+            progress.start(f"run {days[0]}..{days[-1]} [{settings.lang}]", len(days))
+        try:
+            for day in days:
+                report, digest = _run_day(ctx, store, settings, backend, source, day,
+                                          date is None and not backfill, backfill, spend)
+                failed = failed or bool(report.failures)
+                if backfill:
+                    target = (output or settings.home / "out") / f"{digest.date}.{settings.lang}.md"
+                else:
+                    target = output or settings.home / "out" / f"{digest.date}.{settings.lang}.md"
+                _write(pipeline.render(digest), target)
+                _report_missing(digest)
+                if progress:
+                    tokens = report.usage.prompt_tokens + report.usage.completion_tokens
+                    cost = "" if report.cost is None else f", ${spend.spent:.4f} so far"
+                    progress.advance(f"{day}: {report.done} summarized, {tokens} tokens{cost}")
+                if report.stopped:
+                    break
+        finally:
+            if progress:
+                progress.stop()
+    if failed:
         sys.exit(1)
+
+
+def _run_day(ctx: click.Context, store: Any, settings: Settings, backend: Any, source: str, day: str,
+             may_step_back: bool, quiet: bool, spend: Any) -> tuple[Any, Any]:
+    """One day of `run`. With no --date, a day Hugging Face has not started to fill yet falls back to
+    the day before (it fills a date over many hours), and says so."""
+    import datetime as dt
+
+    from dailypapers import pipeline
+    from dailypapers.progress import NoProgress
+
+    f = pipeline.fetch(store, settings, day, source)
+    if f.listed == 0 and may_step_back:
+        previous = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+        click.echo(f"{day}: nothing listed yet; running {previous} instead", err=True)
+        day = previous
+        f = pipeline.fetch(store, settings, day, source)
+    _report_fetch(f, source)
+    report = pipeline.summarize(store, settings, day, settings.lang, backend,
+                                progress=NoProgress() if quiet else _progress(ctx), budget=spend)
+    _report_summaries(report)
+    return report, pipeline.digest(store, day, settings.lang, backend.model_id)
 
 
 @cli.command("import")
@@ -340,6 +449,30 @@ def _print_eval(r: Any) -> None:
         click.echo("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
     click.echo(f"[{r.lang}] sec: sections present; fig: figures found in the paper / figures; pure: "
                "language purity; len: characters; h/s: hard/soft findings; ∩: overlap with the reference")
+
+
+@cli.command()
+@click.option("--since", metavar="YYYY-MM-DD", help="Only days from this one.")
+@click.option("--json", "as_json", is_flag=True, help="The rows as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, since: str | None, as_json: bool) -> None:
+    """Runs, papers, tokens, cost and failures per day and per model."""
+    import json
+
+    from dailypapers import pipeline
+    from dailypapers.config import parse_date
+
+    settings = _settings(ctx)
+    rows = pipeline.stats(pipeline.open_store(settings), parse_date(since) if since else None)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    head = ["date", "model", "runs", "papers", "tokens", "requests", "cost", "failures"]
+    table = [[str(r[k]) if k != "cost" else ("-" if r["cost"] is None else f"${r['cost']:.4f}") for k in head]
+             for r in rows]
+    widths = [max(len(x) for x in col) for col in zip(head, *table)]
+    for line in [head, *table]:
+        click.echo("  ".join(x.ljust(w) for x, w in zip(line, widths)).rstrip())
 
 
 @cli.command("list")

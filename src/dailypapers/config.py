@@ -38,6 +38,14 @@ class Settings:
     max_input_tokens: int = 16000  # how much of a paper a summary may read
     max_pdf_mb: float = 50.0
     checks: str = "standard"  # strict | standard | off
+    max_consecutive_failures: int = 5  # then the run stops asking the provider
+    lock_wait: float = 600.0  # seconds a run waits for another run on the same home
+    budget: float | None = None  # US dollars a run may spend at most
+    prices: dict[str, object] | None = None  # the config file's [prices] table
+
+    @property
+    def run_lock(self) -> Path:
+        return self.home / "locks" / "run.lock"
 
     def sources_order(self) -> tuple[str, ...]:
         order = tuple(x.strip() for x in self.text_sources.split(",") if x.strip())
@@ -111,6 +119,9 @@ _ENV = {
     "max_input_tokens": "DAILYPAPERS_MAX_INPUT_TOKENS",
     "max_pdf_mb": "DAILYPAPERS_MAX_PDF_MB",
     "checks": "DAILYPAPERS_CHECKS",
+    "max_consecutive_failures": "DAILYPAPERS_MAX_CONSECUTIVE_FAILURES",
+    "lock_wait": "DAILYPAPERS_LOCK_WAIT",
+    "budget": "DAILYPAPERS_BUDGET",
 }
 
 
@@ -135,7 +146,8 @@ def load_settings(**flags: object) -> Settings:
     file_values = _read_file(config_path())
     types = {"home": Path, "concurrency": int, "retries": int, "timeout": float,
              "max_retry_wait": float, "hf_page_size": int, "arxiv_delay": float,
-             "max_input_tokens": int, "max_pdf_mb": float}
+             "max_input_tokens": int, "max_pdf_mb": float, "max_consecutive_failures": int,
+             "lock_wait": float, "budget": float}
     known = {f.name for f in fields(Settings)}
     unknown = set(file_values) - known - {"api_key", "token"}
     if unknown:
@@ -153,6 +165,11 @@ def load_settings(**flags: object) -> Settings:
         elif name in file_values:
             raw = file_values[name]
         if raw is not None:
+            if name == "prices":
+                if not isinstance(raw, dict):
+                    raise ConfigError("config file: [prices] must be a table of models")
+                values[name] = raw
+                continue
             values[name] = _coerce(name, raw, types.get(name, str))
     values.setdefault("home", default_home())
     settings = Settings(**values)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@
     │   ├── LLMAuthError             the provider rejected the credentials
     │   └── LLMOutputError           the answer was not valid for the schema
     ├── FormatError                  a digest file did not follow FORMAT.md
+    ├── PublishError                 a mail server or chat service did not take a message
     └── StoreError                   the database could not be opened or migrated
 
 Errors of other libraries (httpx, SQLAlchemy, json) are caught where they happen and re-raised as
@@ -39,7 +40,7 @@ class ResponseShapeError(SourceError):
 
 
 class LLMError(DailyPapersError):
-    pass
+    usage: object = None  # tokens spent before the failure, when known (a models.Usage)
 
 
 class LLMAuthError(LLMError):
@@ -52,6 +53,10 @@ class LLMOutputError(LLMError):
 
 class FormatError(DailyPapersError):
     exit_code = 2
+
+
+class PublishError(DailyPapersError):
+    pass
 
 
 class StoreError(DailyPapersError):

@@ -127,6 +127,7 @@ class Summary:
     created_at: str | None = None
     findings: list[Finding] = field(default_factory=list)  # soft findings it was published with
     attempts: int = 1  # answers asked for, repairs included
+    cost: float | None = None  # US dollars, when the model's price is known
 
     def as_dict(self) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dailypapers import langdetect
+from dailypapers import langdetect, logs
 from dailypapers.config import Settings
-from dailypapers.errors import ConfigError, DailyPapersError, LLMAuthError
+from dailypapers.cost import Budget, PriceTable
+from dailypapers.errors import ConfigError, DailyPapersError, LLMAuthError, LLMOutputError
 from dailypapers.http import RetryPolicy
 from dailypapers.models import (HARD, Digest, DigestEntry, Failure, Finding, Listing, ListingEntry, Paper,
                                 PaperText, Section, Summary, SummaryKey, Usage)
@@ -86,6 +88,10 @@ class SummarizeReport:
     failures: list[Failure] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     notes: list[str] = field(default_factory=list)  # what the reader could not do (kept going)
+    consecutive_errors: int = 0  # provider failures in a row, for the circuit breaker
+    stopped: str | None = None  # why the run stopped asking the provider, if it did
+    cost: float | None = None  # US dollars, None when the model has no known price
+    last_cost: float | None = None  # of the call collected last, for the budget
 
 
 class TextReader:
@@ -174,6 +180,11 @@ def paper_text(store: Store, settings: Settings, raw_id: str,
     return reader.read(paper), reader.notes
 
 
+def run_budget(settings: Settings, backend: Backend) -> Budget:
+    """One budget for a whole command, across the days it works through."""
+    return Budget(settings.budget, PriceTable(settings.prices).price(backend.model_id))
+
+
 def quality_checker(policy: str) -> Checker | None:
     """The checks a summary must pass. standard: hard findings fail the paper, soft ones are
     published and kept; strict: every finding fails it; off: no checks."""
@@ -195,7 +206,8 @@ def summary_key(paper: Paper, text: PaperText, lang: str, backend: Backend) -> S
 
 def summarize(store: Store, settings: Settings, date: str, lang: str, backend: Backend,
               force: bool = False, progress: Progress | None = None,
-              concurrency: int | None = None, reader: TextReader | None = None) -> SummarizeReport:
+              concurrency: int | None = None, reader: TextReader | None = None,
+              budget: Budget | None = None) -> SummarizeReport:
     if backend.languages is not None and lang not in backend.languages:
         raise ConfigError(f"{backend.model_id} writes only {', '.join(sorted(backend.languages))}; "
                           f"use --lang {sorted(backend.languages)[0]} or an LLM (--llm) for --lang {lang}")
@@ -210,44 +222,77 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
             report.skipped += 1
         else:
             todo.append(paper)
+    prices = PriceTable(settings.prices)
+    price = prices.price(backend.model_id)
+    if price is None:
+        if settings.budget is not None:
+            raise ConfigError(f"--budget needs a price for {backend.model_id}; add it under [prices] "
+                              "in the config file")
+        reader.notes.append(f"no price known for {backend.model_id}: cost not recorded "
+                            "(add it under [prices] in the config file)")
+    budget = budget or Budget(settings.budget, price)
+    report.cost = 0.0 if price else None
     run_id = store.start_run("summarize", {"date": date, "lang": lang, "model": backend.model_id})
     progress.start(f"summarize {date} [{lang}]", len(todo))
     try:
         _summarize_jobs(store, backend, reader, todo, report, run_id, progress,
-                        concurrency or settings.concurrency, force, quality_checker(settings.checks))
+                        concurrency or settings.concurrency, force, quality_checker(settings.checks),
+                        settings.max_consecutive_failures, budget, prices)
     finally:
         progress.stop()
         report.notes = reader.notes
         for f in report.failures:
             store.record_failure(run_id, f, "summarize")
         outcome = "failed" if report.failures else "ok"
-        store.finish_run(run_id, outcome, report.done, report.usage)
+        store.finish_run(run_id, outcome, report.done, report.usage, report.cost)
     return report
 
 
 def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: list[Paper],
                     report: SummarizeReport, run_id: int, progress: Progress, concurrency: int,
-                    force: bool, checker: Checker | None) -> None:
+                    force: bool, checker: Checker | None, max_failures: int = 5,
+                    budget: Budget | None = None, prices: PriceTable | None = None) -> None:
     """Summaries run in worker threads; texts are read and results stored here, in one thread."""
     from dailypapers.fulltext.fetch import FullTextError
 
+    from dailypapers.fulltext.budget import estimate_tokens
+
     pending: dict[Future[Any], tuple[Job, SummaryKey]] = {}
+    estimates: dict[str, float] = {}
     queue = list(reversed(todo))
     stop_reason: str | None = None
+    budget = budget or Budget(None, None)
+    prices = prices or PriceTable()
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
 
         def refill() -> None:
+            nonlocal stop_reason
             while queue and len(pending) < concurrency and stop_reason is None:
-                paper = queue.pop()
+                paper = queue[-1]
                 try:
                     text = reader.read(paper)
                 except FullTextError as e:
+                    queue.pop()
                     report.failures.append(Failure(paper.id, str(e)))
                     progress.advance(f"{paper.id} failed")
                     continue
+                estimate = budget.estimate(estimate_tokens(text.text) + 1500)
+                if not budget.allows(estimate):
+                    stop_reason = (f"the budget of ${budget.limit:.2f} would be exceeded "
+                                   f"(spent ${budget.spent:.4f})")
+                    return
+                queue.pop()
+                budget.reserve(estimate)
+                estimates[paper.id] = estimate
                 job = Job(paper, text, report.lang, checker)
                 key = summary_key(paper, text, report.lang, backend)
                 pending[pool.submit(backend.summarize, job)] = (job, key)
+
+        def collect(future: Future[Any]) -> str | None:
+            job, key = pending.pop(future)
+            reason = _collect(store, future, job, key, report, run_id, progress, force, max_failures, prices)
+            budget.settle(estimates.pop(job.paper.id, 0.0), report.last_cost)
+            return reason
 
         try:
             while queue or pending:
@@ -256,38 +301,40 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                     break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    job, key = pending.pop(future)
-                    stop_reason = _collect(store, future, job, key, report, run_id, progress, force) \
-                        or stop_reason
+                    stop_reason = collect(future) or stop_reason
                     refill()  # a freed slot gets its next job now, not after the others are stored
         except KeyboardInterrupt:
+            # Stop cleanly: nothing new starts, the papers in flight finish and are stored.
             stop_reason = "interrupted (Ctrl-C)"
-            for f in pending:
-                f.cancel()
+            progress.stop()
+            for future in list(pending):
+                if future.cancel():
+                    queue.append(pending.pop(future)[0].paper)
+            for future in list(pending):
+                collect(future)
             raise
         finally:
+            report.stopped = stop_reason
             if stop_reason:
                 for paper in reversed(queue):
                     report.failures.append(Failure(paper.id, f"not attempted: {stop_reason}"))
 
 
 def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, report: SummarizeReport,
-             run_id: int, progress: Progress, force: bool) -> str | None:
+             run_id: int, progress: Progress, force: bool, max_failures: int = 5,
+             prices: PriceTable | None = None) -> str | None:
     """Store one finished summary or record its failure; returns a reason to stop the run."""
+    report.last_cost = None
     try:
         draft = future.result()
-    except LLMAuthError as e:
-        report.failures.append(Failure(job.paper.id, str(e)))
-        progress.advance(f"{job.paper.id} failed")
-        return f"the provider rejected the credentials ({e})"
     except DailyPapersError as e:
-        report.failures.append(Failure(job.paper.id, str(e)))
-        progress.advance(f"{job.paper.id} failed")
-        return None
+        _account(report, key.model, getattr(e, "usage", None), prices)
+        return _failed(report, job, e, progress, max_failures)
     except Exception as e:  # a backend plugin's bug must not take the other papers down
         report.failures.append(Failure(job.paper.id, f"{type(e).__name__}: {e}"))
         progress.advance(f"{job.paper.id} failed")
         return None
+    cost = _account(report, key.model, draft.usage, prices)
     findings = draft.findings
     if findings is None and job.checker is not None:  # a backend that does not check itself
         findings = job.checker(draft.sections, job)
@@ -296,14 +343,71 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
         reasons = "; ".join(f"{f.rule}: {f.reason}" for f in hard)
         report.failures.append(Failure(job.paper.id, f"rejected by the checks: {reasons}"))
         progress.advance(f"{job.paper.id} failed")
+        logs.event(logging.WARNING, f"{job.paper.id} rejected by the checks: {reasons}", event="rejected",
+                   paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=reasons)
         return None
     store.save_summary(Summary(key, draft.sections, draft.usage, findings=findings or [],
-                               attempts=draft.attempts), run_id, replace=force)
+                               attempts=draft.attempts, cost=cost), run_id, replace=force)
+    logs.event(logging.INFO, f"{job.paper.id} summarized", event="summarized", paper=job.paper.id,
+               date=report.date, lang=report.lang, model=key.model, attempts=draft.attempts, cost=cost,
+               tokens=draft.usage.prompt_tokens + draft.usage.completion_tokens)
+    report.consecutive_errors = 0
     report.done += 1
     report.repaired += int(draft.repaired)
-    report.usage.add(draft.usage)
     progress.advance(f"{job.paper.id} ok")
     return None
+
+
+def _account(report: SummarizeReport, model: str, usage: Usage | None, prices: PriceTable | None) -> float | None:
+    """Add what a call spent to the run's accounts; returns its cost in dollars, if known."""
+    if usage is None:
+        return None
+    report.usage.add(usage)
+    cost = prices.cost(model, usage) if prices else None
+    report.last_cost = cost
+    if cost is not None and report.cost is not None:
+        report.cost += cost
+    return cost
+
+
+def _failed(report: SummarizeReport, job: Job, e: DailyPapersError, progress: Progress,
+            max_failures: int) -> str | None:
+    """Record one paper's failure; returns a reason to stop asking the provider, if there is one."""
+    report.failures.append(Failure(job.paper.id, str(e)))
+    progress.advance(f"{job.paper.id} failed")
+    logs.event(logging.WARNING, f"{job.paper.id} failed: {e}", event="failed", paper=job.paper.id,
+               date=report.date, lang=report.lang, model=report.model, reason=str(e))
+    if isinstance(e, LLMAuthError):
+        return f"the provider rejected the credentials ({e})"
+    if isinstance(e, LLMOutputError):  # the provider answered; the answer was unusable
+        report.consecutive_errors = 0
+        return None
+    report.consecutive_errors += 1
+    if report.consecutive_errors >= max_failures:
+        return f"the provider failed {report.consecutive_errors} times in a row (last: {e}); stopped asking it"
+    return None
+
+
+# -- stats ----------------------------------------------------------------------------------------
+
+def stats(store: Store, since: str | None = None) -> list[dict[str, Any]]:
+    """Per day and model: runs, papers summarized, tokens, cost and failures (from the runs log)."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for run in store.runs():
+        args = json.loads(run["args"] or "{}")
+        day, model = args.get("date", "?"), args.get("model", "-")
+        if since and day < since:
+            continue
+        row = rows.setdefault((day, model), {"date": day, "model": model, "runs": 0, "papers": 0,
+                                             "tokens": 0, "requests": 0, "cost": None, "failures": 0})
+        row["runs"] += 1
+        row["papers"] += run["papers_done"]
+        row["tokens"] += run["prompt_tokens"] + run["completion_tokens"]
+        row["requests"] += run["requests"]
+        if run.get("cost") is not None:
+            row["cost"] = (row["cost"] or 0.0) + run["cost"]
+        row["failures"] += len(run["failures"])
+    return [rows[k] for k in sorted(rows)]
 
 
 # -- check ----------------------------------------------------------------------------------------

@@ -221,7 +221,7 @@ class Store:
                       requests=summary.usage.requests, run_id=run_id,
                       created_at=summary.created_at or utc_now(),
                       findings=json.dumps([f.as_dict() for f in summary.findings], ensure_ascii=False),
-                      attempts=summary.attempts)
+                      attempts=summary.attempts, cost=summary.cost)
         with self._tx(f"store the summary of {k.paper_id}") as conn:
             found = conn.execute(sa.select(summaries.c.id).where(*_key_where(k))).first()
             if found is None:
@@ -256,12 +256,13 @@ class Store:
             conn.execute(failures.insert().values(run_id=run_id, paper_id=failure.paper_id, stage=stage,
                                                   reason=failure.reason, at=utc_now()))
 
-    def finish_run(self, run_id: int, outcome: str, papers_done: int, usage: Usage) -> None:
+    def finish_run(self, run_id: int, outcome: str, papers_done: int, usage: Usage,
+                   cost: float | None = None) -> None:
         with self._tx() as conn:
             conn.execute(runs.update().where(runs.c.id == run_id).values(
                 finished_at=utc_now(), outcome=outcome, papers_done=papers_done,
                 prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-                requests=usage.requests))
+                requests=usage.requests, cost=cost))
 
     def runs(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -326,4 +327,4 @@ def _row_summary(r: Any) -> Summary:
     return Summary(key=SummaryKey(r.paper_id, r.version, r.text_source, r.lang, r.model, r.prompt_version),
                    sections=[Section(label, text) for label, text in json.loads(r.sections)],
                    usage=Usage(r.prompt_tokens, r.completion_tokens, r.requests), created_at=r.created_at,
-                   findings=[Finding(**f) for f in json.loads(r.findings)], attempts=r.attempts)
+                   findings=[Finding(**f) for f in json.loads(r.findings)], attempts=r.attempts, cost=r.cost)

@@ -64,6 +64,7 @@ runs = sa.Table(
     sa.Column("prompt_tokens", sa.Integer, nullable=False, default=0),
     sa.Column("completion_tokens", sa.Integer, nullable=False, default=0),
     sa.Column("requests", sa.Integer, nullable=False, default=0),
+    sa.Column("cost", sa.Float, info={"since": 5}),
 )
 
 failures = sa.Table(
@@ -93,6 +94,7 @@ summaries = sa.Table(
     sa.Column("created_at", sa.String(40), nullable=False),
     sa.Column("findings", sa.Text, nullable=False, default="[]", info={"since": 3}),
     sa.Column("attempts", sa.Integer, nullable=False, default=1, info={"since": 3}),
+    sa.Column("cost", sa.Float, info={"since": 5}),  # US dollars, when the model's price is known
     sa.UniqueConstraint("paper_id", "version", "text_source", "lang", "model", "prompt_version",
                         name="uq_summary_key"),
 )
@@ -115,7 +117,8 @@ def _as_first_shipped(table: sa.Table) -> sa.Table:
         return table
     md = sa.MetaData()
     for other in (papers, runs):  # what its foreign keys point at
-        other.to_metadata(md)
+        if other is not table:
+            other.to_metadata(md)
     copy = table.to_metadata(md)
     for column in [c for c in copy.columns if c.info.get("since", 1) > 1]:
         copy._columns.remove(column)
@@ -136,8 +139,15 @@ def _m3_findings(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE summaries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1"))
 
 
+def _m5_cost(conn: sa.Connection) -> None:
+    conn.execute(sa.text("ALTER TABLE summaries ADD COLUMN cost FLOAT"))
+    conn.execute(sa.text("ALTER TABLE runs ADD COLUMN cost FLOAT"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial tables: papers, fetches, listings, runs, failures, summaries", _m1_initial),
     (2, "texts: full text of papers by version and source", _m2_texts),
     (3, "summaries: quality findings and attempts", _m3_findings),
+    # 4 is the publications table (publish/)
+    (5, "cost of summaries and runs", _m5_cost),
 ]

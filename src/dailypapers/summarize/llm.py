@@ -64,13 +64,17 @@ def _best(attempts: list[tuple[list[Section], list[Finding]]], last_problems: li
           usage: Usage, answers: int) -> Draft:
     if not attempts:
         reason = last_problems[0].reason if last_problems else "no answer"
-        raise LLMOutputError(f"{reason} (after {answers} answers)")
+        error = LLMOutputError(f"{reason} (after {answers} answers)")
+        error.usage = usage  # spent all the same: the run's accounts must show it
+        raise error
     order = sorted(range(len(attempts)), key=lambda i: (_hard(attempts[i][1]), len(attempts[i][1]), i))
     chosen = order[0]
     sections, findings = attempts[chosen]
     if _hard(findings):
         reasons = "; ".join(f"{f.rule}: {f.reason}" for f in findings if f.severity == HARD)
-        raise SummaryRejected(f"rejected by the checks after {answers} answers: {reasons}", findings)
+        rejected = SummaryRejected(f"rejected by the checks after {answers} answers: {reasons}", findings)
+        rejected.usage = usage
+        raise rejected
     return Draft(sections, usage, repaired=answers > 1, attempts=answers, findings=findings)
 
 

@@ -1,0 +1,75 @@
+"""What LLM calls cost: a price table per model (bundled, extended by the config file's
+[prices] table), and a budget that stops a run before it would spend more than allowed."""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from dailypapers.errors import ConfigError
+from dailypapers.models import Usage
+
+EXPECTED_OUTPUT_TOKENS = 900  # what one answer costs at most, roughly, for the budget's estimate
+
+
+@dataclass(frozen=True)
+class Price:
+    input: float   # USD per million prompt tokens
+    output: float  # USD per million completion tokens
+
+    def of(self, usage: Usage) -> float:
+        return (usage.prompt_tokens * self.input + usage.completion_tokens * self.output) / 1e6
+
+
+class PriceTable:
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        raw = tomllib.loads(resources.files("dailypapers").joinpath("data", "prices.toml").read_text("utf-8"))
+        raw.update(extra or {})
+        self.prices: dict[str, Price] = {}
+        for model, entry in raw.items():
+            try:
+                self.prices[model] = Price(float(entry["input"]), float(entry["output"]))
+            except (TypeError, KeyError, ValueError):
+                raise ConfigError(f"prices for {model!r} need numbers `input` and `output` "
+                                  "(US dollars per million tokens)")
+
+    def price(self, model: str) -> Price | None:
+        if model in self.prices:
+            return self.prices[model]
+        for pattern in sorted(self.prices, key=len, reverse=True):
+            if "*" in pattern and fnmatch.fnmatchcase(model, pattern):
+                return self.prices[pattern]
+        return None
+
+    def cost(self, model: str, usage: Usage) -> float | None:
+        price = self.price(model)
+        return price.of(usage) if price else None
+
+
+class Budget:
+    """Tracks spending; `allows(estimate)` says whether one more call fits under the limit,
+    counting what calls in flight may still spend."""
+
+    def __init__(self, limit: float | None, price: Price | None) -> None:
+        self.limit = limit
+        self.price = price
+        self.spent = 0.0
+        self.reserved = 0.0
+
+    def estimate(self, prompt_tokens: int) -> float:
+        if self.price is None:
+            return 0.0
+        return self.price.of(Usage(prompt_tokens, EXPECTED_OUTPUT_TOKENS))
+
+    def allows(self, estimate: float) -> bool:
+        return self.limit is None or self.spent + self.reserved + estimate <= self.limit
+
+    def reserve(self, estimate: float) -> None:
+        self.reserved += estimate
+
+    def settle(self, estimate: float, actual: float | None) -> None:
+        self.reserved = max(0.0, self.reserved - estimate)
+        self.spent += actual or 0.0

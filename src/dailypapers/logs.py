@@ -1,0 +1,41 @@
+"""Logs that say what happened to each paper: plain text, or JSON lines (`--log-format json`) for
+machines. Secrets never reach a log: messages carry ids, counts and reasons, never headers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+log = logging.getLogger("dailypapers")
+FIELDS = ("paper", "date", "lang", "model", "event", "reason", "tokens", "cost", "attempts")
+
+
+class JSONLines(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname.lower(),
+            "message": record.getMessage(),
+        }
+        for name in FIELDS:
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure(fmt: str = "text", level: str | None = None) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(JSONLines())
+    else:
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    log.handlers[:] = [handler]
+    log.propagate = False
+    # In text mode the progress lines already say what happened; the log adds warnings.
+    log.setLevel((level or ("info" if fmt == "json" else "warning")).upper())
+
+
+def event(level: int, message: str, **fields: object) -> None:
+    log.log(level, message, extra={k: v for k, v in fields.items() if v is not None})
