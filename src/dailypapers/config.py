@@ -41,6 +41,8 @@ class Settings:
     max_consecutive_failures: int = 5  # then the run stops asking the provider
     lock_wait: float = 600.0  # seconds a run waits for another run on the same home
     budget: float | None = None  # US dollars a run may spend at most
+    llm_rpm: int | None = None  # requests per minute to the LLM [default: the provider's, or none]
+    llm_tpm: int | None = None  # tokens per minute to the LLM
     prices: dict[str, object] | None = None  # the config file's [prices] table
 
     @property
@@ -122,6 +124,8 @@ _ENV = {
     "max_consecutive_failures": "DAILYPAPERS_MAX_CONSECUTIVE_FAILURES",
     "lock_wait": "DAILYPAPERS_LOCK_WAIT",
     "budget": "DAILYPAPERS_BUDGET",
+    "llm_rpm": "DAILYPAPERS_LLM_RPM",
+    "llm_tpm": "DAILYPAPERS_LLM_TPM",
 }
 
 
@@ -147,7 +151,7 @@ def load_settings(**flags: object) -> Settings:
     types = {"home": Path, "concurrency": int, "retries": int, "timeout": float,
              "max_retry_wait": float, "hf_page_size": int, "arxiv_delay": float,
              "max_input_tokens": int, "max_pdf_mb": float, "max_consecutive_failures": int,
-             "lock_wait": float, "budget": float}
+             "lock_wait": float, "budget": float, "llm_rpm": int, "llm_tpm": int}
     known = {f.name for f in fields(Settings)}
     unknown = set(file_values) - known - {"api_key", "token"}
     if unknown:

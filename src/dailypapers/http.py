@@ -220,3 +220,32 @@ def guarded_client(allowed_hosts: set[str], max_bytes: int, gate: PoliteGate | N
     return httpx.Client(transport=GuardedTransport(allowed_hosts, max_bytes, gate),
                         timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
                         headers={"User-Agent": USER_AGENT}, follow_redirects=True)
+
+
+class RateLimiter:
+    """Requests and tokens per minute, shared by every thread that calls one provider: `acquire`
+    blocks until one more request of `tokens` fits in the last sixty seconds. None: no limit."""
+
+    def __init__(self, rpm: int | None = None, tpm: int | None = None, window: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.rpm, self.tpm, self.window = rpm, tpm, window
+        self.clock, self.sleep = clock, sleep
+        self._sent: list[tuple[float, int]] = []  # (when, tokens) within the window
+        self._lock = threading.Lock()
+
+    def acquire(self, tokens: int = 0) -> None:
+        if self.rpm is None and self.tpm is None:
+            return
+        while True:
+            with self._lock:
+                now = self.clock()
+                self._sent = [(t, n) for t, n in self._sent if now - t < self.window]
+                used = sum(n for _, n in self._sent)
+                fits_requests = self.rpm is None or len(self._sent) < self.rpm
+                # A single call larger than the whole budget goes alone rather than never.
+                fits_tokens = self.tpm is None or used + tokens <= self.tpm or not self._sent
+                if fits_requests and fits_tokens:
+                    self._sent.append((now, tokens))
+                    return
+                wait = self._sent[0][0] + self.window - now
+            self.sleep(max(wait, 0.01))

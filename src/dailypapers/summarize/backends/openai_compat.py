@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from dailypapers.errors import ConfigError, LLMAuthError, LLMError, LLMOutputError
-from dailypapers.http import GaveUp, RetryPolicy, make_client, request
+from dailypapers.http import GaveUp, RateLimiter, RetryPolicy, make_client, request
 from dailypapers.models import Usage
 from dailypapers.summarize.backends import Backend, Reply
 from dailypapers.summarize.llm import ChatSummarizer
@@ -20,18 +20,23 @@ if TYPE_CHECKING:
     from dailypapers.config import Settings
 
 OPENAI_URL = "https://api.openai.com/v1"
+# Requests and tokens per minute when the settings give none: OpenAI's lowest paid tier, so a
+# new account is not rate-limited into failures; local servers have no such limits.
+DEFAULT_LIMITS: dict[str, tuple[int | None, int | None]] = {"openai": (500, 200_000)}
 
 
 class OpenAICompatModel:
     def __init__(self, model_id: str, model: str, base_url: str, api_key: str | None = None,
                  timeout: float = 120.0, policy: RetryPolicy | None = None,
-                 temperature: float | None = 0.2, client: httpx.Client | None = None) -> None:
+                 temperature: float | None = 0.2, client: httpx.Client | None = None,
+                 limiter: RateLimiter | None = None) -> None:
         self.model_id = model_id
         self.model = model
         self.url = base_url.rstrip("/") + "/chat/completions"
         self._key = api_key
         self.temperature = temperature
         self.policy = policy or RetryPolicy()
+        self.limiter = limiter or RateLimiter()
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.client = client or make_client(timeout, headers)
 
@@ -44,6 +49,8 @@ class OpenAICompatModel:
         }
         if self.temperature is not None:
             body["temperature"] = self.temperature
+        # About four characters a token, plus the answer: enough to keep under a provider's TPM.
+        self.limiter.acquire(sum(len(m["content"]) for m in messages) // 4 + 1000)
         try:
             response = request(self.client, "POST", self.url, self.policy, json=body)
         except GaveUp as e:
@@ -86,7 +93,10 @@ def _make(provider: str, model: str, settings: Settings, base_url: str, api_key:
         raise ConfigError(f"--llm {provider}/MODEL needs a model name, for example {provider}/"
                           + {"ollama": "qwen2.5:7b"}.get(provider, "gpt-4o-mini"))
     policy = RetryPolicy(retries=settings.retries, max_wait=settings.max_retry_wait)
-    chat = OpenAICompatModel(f"{provider}/{model}", model, base_url, api_key, settings.timeout, policy)
+    rpm, tpm = DEFAULT_LIMITS.get(provider, (None, None))
+    limiter = RateLimiter(settings.llm_rpm or rpm, settings.llm_tpm or tpm)
+    chat = OpenAICompatModel(f"{provider}/{model}", model, base_url, api_key, settings.timeout, policy,
+                             limiter=limiter)
     return ChatSummarizer(chat)
 
 
