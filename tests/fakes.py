@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ class Answer:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    truncate: bool = False  # declare a Content-Length longer than the body, send the body, close
 
 
 class FakeServer:
@@ -70,15 +72,26 @@ class FakeServer:
                 headers = {"Content-Type": "application/json", **ans.headers}
                 for k, v in headers.items():
                     self.send_header(k, v)
-                self.send_header("Content-Length", str(len(ans.body)))
+                declared = len(ans.body) + (1000 if ans.truncate else 0)
+                self.send_header("Content-Length", str(declared))
+                if ans.truncate:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 self.wfile.write(ans.body)
+                if ans.truncate:
+                    self.wfile.flush()
+                    self.close_connection = True  # the client sees the body end early
 
             do_GET = do_POST = _handle
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True
             request_queue_size = 256
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                # A client that gave up (a timeout, a killed process) closed its end: not news.
+                if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+                    super().handle_error(request, client_address)
 
         self.server = Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01},
@@ -143,45 +156,92 @@ Responder = Callable[[dict[str, Any]], str]
 
 class FakeLLM(FakeServer):
     """An OpenAI-compatible /v1/chat/completions. `respond(body) -> content` writes the answer;
-    `fault_rate` and `faults` make it misbehave; `latency` makes it slow."""
+    `fault_rate` and `faults` make it misbehave; `latency` makes it slow.
+
+    Faults, each chosen for a request with probability `fault_rate` (seeded):
+    "429" (with `Retry-After: retry_after`, none when it is None), "429-bare" (no Retry-After),
+    "500", "timeout" (the answer comes `timeout_delay` seconds late: set the client's timeout
+    shorter), "truncated" (Content-Length longer than the body, then the connection closes),
+    "garbage" (a chat completion whose content is not JSON) and "badbody" (HTTP 200 whose body
+    is not JSON at all). `log` records (paper id, what was answered) for every request, in the
+    order they were answered; `completions` the bodies answered with a usable summary. `usage` is
+    the (prompt, completion) tokens each answer reports, or a function of the request body."""
+
+    TRANSPORT_FAULTS = frozenset({"429", "429-bare", "500", "timeout", "truncated"})
 
     def __init__(self, respond: Responder, latency: float = 0.0, fault_rate: float = 0.0,
                  faults: tuple[str, ...] = ("429", "500", "garbage"), seed: int = 7,
-                 retry_after: str = "0", api_key: str | None = None) -> None:
+                 retry_after: str | None = "0", api_key: str | None = None,
+                 timeout_delay: float = 2.0,
+                 usage: tuple[int, int] | Callable[[dict[str, Any]], tuple[int, int]] = (100, 50)) -> None:
         super().__init__(latency)
         self.respond = respond
         self.fault_rate = fault_rate
         self.faults = faults
         self.retry_after = retry_after
         self.api_key = api_key
+        self.timeout_delay = timeout_delay
+        self.usage = usage
         self.rng = random.Random(seed)
         self.completions: list[dict[str, Any]] = []  # bodies of the requests answered with a summary
+        self.log: list[tuple[str, str]] = []  # (paper id or "?", "ok" | fault | "401") per request
+
+    def _note(self, body: dict[str, Any] | None, what: str) -> None:
+        try:
+            pid = paper_id_of(body) if body is not None else "?"
+        except (AssertionError, KeyError, TypeError, StopIteration):
+            pid = "?"
+        with self.lock:
+            self.log.append((pid, what))
+
+    def _usage(self, body: dict[str, Any]) -> tuple[int, int]:
+        return self.usage(body) if callable(self.usage) else self.usage
 
     def answer(self, request: Recorded) -> Answer:
         if request.path != "/v1/chat/completions" or request.method != "POST":
             return json_answer({"error": {"message": "not found"}}, 404)
+        try:
+            body: dict[str, Any] | None = json.loads(request.body)
+        except ValueError:  # a client killed while sending
+            body = None
         if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
+            self._note(body, "401")
             return json_answer({"error": {"message": "Incorrect API key provided"}}, 401)
         with self.lock:
             fault = self.rng.choice(self.faults) if self.rng.random() < self.fault_rate else None
+        if body is None:
+            return json_answer({"error": {"message": "the body is not JSON"}}, 400)
+        self._note(body, fault or "ok")
         if fault == "429":
-            return json_answer({"error": {"message": "rate limited"}}, 429, **{"Retry-After": self.retry_after})
+            headers = {} if self.retry_after is None else {"Retry-After": self.retry_after}
+            return json_answer({"error": {"message": "rate limited"}}, 429, **headers)
+        if fault == "429-bare":
+            return json_answer({"error": {"message": "rate limited"}}, 429)
         if fault == "500":
             return json_answer({"error": {"message": "internal error"}}, 500)
-        body = json.loads(request.body)
+        if fault == "badbody":
+            return Answer(200, b"<html>upstream proxy error", {"Content-Type": "text/html"})
+        if fault == "timeout":  # written late, when the client has given up: never a completion
+            late = completion(self.respond(body), body.get("model", "fake"), self._usage(body))
+            return Answer(200, json.dumps(late).encode(), delay=self.timeout_delay)
         content = "this is not json {" if fault == "garbage" else self.respond(body)
+        answer = json_answer(completion(content, body.get("model", "fake"), self._usage(body)))
+        if fault == "truncated":
+            answer.body = answer.body[: len(answer.body) // 2]
+            answer.truncate = True
+            return answer
         with self.lock:
             if fault != "garbage":
                 self.completions.append(body)
-        return json_answer(completion(content, body.get("model", "fake")))
+        return answer
 
 
-def completion(content: str, model: str = "fake") -> dict[str, Any]:
+def completion(content: str, model: str = "fake", usage: tuple[int, int] = (100, 50)) -> dict[str, Any]:
     return {
         "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": model,
         "choices": [{"index": 0, "finish_reason": "stop",
                      "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+        "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)},
     }
 
 

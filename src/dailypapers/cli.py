@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from dailypapers.config import Settings
     from dailypapers.pipeline import SummarizeReport
 
-FORMATS = ["markdown", "json"]
+FORMATS = ["markdown", "json", "html"]  # html: the static site, into a folder
+FEED_FORMATS = {"rss": "rss", "atom": "atom", "jsonfeed": "json"}  # --format: feed kind
 
 
 class _Cli(click.Group):
@@ -216,23 +217,67 @@ def _report_summaries(r: SummarizeReport) -> None:
 @cli.command()
 @date_option
 @lang_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True,
-              help="Markdown in the layout of FORMAT.md, or JSON.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write here instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, *FEED_FORMATS]), default="markdown",
+              show_default=True, help="Markdown in the layout of FORMAT.md, JSON, a feed of the recent "
+                                      "days: RSS 2.0, Atom or JSON Feed 1.1, or html: the static site.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write here instead of standard output (--format html: the site's folder "
+                   "[default: HOME/site]).")
 @click.option("--model", default=None, help="Only summaries by this model [default: the newest].")
+@click.option("--per", type=click.Choice(["paper", "day"]), default="paper", show_default=True,
+              help="Feeds: one entry per paper, or one per day.")
+@click.option("--days", "feed_days", type=click.IntRange(1), default=30, show_default=True,
+              help="Feeds: how many of the most recent days (up to --date, if given).")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Feeds: where the site is served, for day links and the feed's own address.")
 @click.pass_context
 def render(ctx: click.Context, date: str | None, lang: str | None, fmt: str, output: Path | None,
-           model: str | None) -> None:
-    """Render a day's digest (FORMAT.md Markdown, or JSON)."""
+           model: str | None, per: str, feed_days: int, base_url: str | None) -> None:
+    """Render a day's digest (FORMAT.md Markdown, or JSON), or a feed of the recent days."""
     from dailypapers import pipeline
 
     settings = _settings(ctx, lang=lang)
+    if fmt == "html":
+        _render_site(ctx, settings, lang, output, base_url)
+        return
+    if output is not None and output.is_dir():
+        raise click.UsageError(f"-o {output} is a folder; --format {fmt} writes a file")
+    if fmt in FEED_FORMATS:
+        from dailypapers.config import parse_date
+        from dailypapers.render.feeds import render_feed
+
+        store = pipeline.open_store(settings)
+        digests = pipeline.feed_digests(store, settings.lang, feed_days, model,
+                                        until=parse_date(date) if date else None)
+        _write(render_feed(FEED_FORMATS[fmt], settings.lang, digests, per, base_url), output)
+        if not any(e.summary for d in digests for e in d.entries):
+            click.echo(f"[{settings.lang}]: no summaries in the store for these days; the feed is empty",
+                       err=True)
+        return
     day = _date(settings, date)
     store = pipeline.open_store(settings)
     d = pipeline.digest(store, day, settings.lang, model)
     _write(pipeline.render(d, fmt), output)
     _report_missing(d)
+
+
+def _render_site(ctx: click.Context, settings: Settings, lang: str | None, output: Path | None,
+                 base_url: str | None) -> None:
+    """`render --format html`: the whole site (every day; every language, or --lang) into a folder."""
+    from dailypapers import pipeline
+
+    store = pipeline.open_store(settings)
+    r = pipeline.build_site(store, settings, output or settings.home / "site", langs=[lang] if lang else None,
+                            base_url=base_url, progress=_progress(ctx))
+    for note in r.notes:
+        click.echo(f"note: {note}", err=True)
+    if r.media is not None and r.media.failed:
+        click.echo(f"{len(r.media.failed)} thumbnail(s) could not be downloaded and show a placeholder "
+                   f"(first: {r.media.failed[0][0]}: {r.media.failed[0][1]})", err=True)
+    langs = ", ".join(r.langs) or "none"
+    click.echo(f"wrote the site to {r.out_dir}: {r.days} days, {r.papers} papers, languages: {langs}; "
+               f"{len(r.written)} pages written, {r.kept} unchanged; search: {'yes' if r.search else 'no'}; "
+               f"feeds: {r.feeds}", err=True)
 
 
 def _report_missing(d: Any) -> None:
@@ -283,7 +328,8 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
     backend = pipeline.get_backend(settings.llm, settings)
     spend = pipeline.run_budget(settings, backend)
     days = _dates(settings, date, since, until)
-    if len(days) > 1 and output is not None and output.suffix:
+    ranged = since is not None or until is not None  # -o is a folder, even when the range is one day
+    if ranged and output is not None and output.suffix:
         raise click.UsageError("with --since/--until, -o names a folder (one digest per day)")
     failed = False
     with _lock(ctx, settings):
@@ -297,7 +343,7 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
                 report, digest = _run_day(ctx, store, settings, backend, source, day,
                                           date is None and not backfill, backfill, spend)
                 failed = failed or bool(report.failures)
-                if backfill:
+                if ranged:
                     target = (output or settings.home / "out") / f"{digest.date}.{settings.lang}.md"
                 else:
                     target = output or settings.home / "out" / f"{digest.date}.{settings.lang}.md"
@@ -523,6 +569,67 @@ def text(ctx: click.Context, arxiv_id: str, text_source: str | None, max_input_t
         click.echo(f"# left out for the {settings.max_input_tokens}-token budget: {', '.join(text.omitted)}",
                    err=True)
     click.echo(text.text)
+
+
+PUBLISH_TARGETS = ["site", "email", "slack", "discord", "telegram"]
+
+
+@cli.command()
+@date_option
+@lang_option
+@click.option("--to", "targets", multiple=True, type=click.Choice(PUBLISH_TARGETS),
+              help="Where to publish; repeat for more than one [default: email if [email] names recipients, "
+                   "and the [chat] services of the config file].")
+@click.option("--again", "--force", "again", is_flag=True,
+              help="Send the day again to a list or channel that has it already.")
+@click.pass_context
+def publish(ctx: click.Context, date: str | None, lang: str | None, targets: tuple[str, ...], again: bool) -> None:
+    """Send a day by e-mail and to Slack, Discord or Telegram (once per day and list or channel),
+    or build the site."""
+    from dailypapers import pipeline
+    from dailypapers.errors import ConfigError, DailyPapersError
+
+    settings = _settings(ctx, lang=lang)
+    day = _date(settings, date)
+    chosen = list(dict.fromkeys(targets)) or pipeline.publish_targets(settings)
+    if not chosen:
+        raise click.UsageError("say where to publish: --to site, email, slack, discord or telegram (or name "
+                               "[email] recipients and [chat] services in the config file)")
+    pubs = [pipeline.publisher(settings, t) for t in chosen if t != "site"]  # bad settings stop all, first
+    failed = False
+    with _lock(ctx, settings):
+        store = pipeline.open_store(settings)
+        if "site" in chosen:
+            try:
+                _render_site(ctx, settings, None, getattr(settings, "site_dir", None), None)
+            except ConfigError:
+                raise
+            except DailyPapersError as e:
+                click.echo(f"site: failed: {e}", err=True)
+                failed = True
+        for pub in pubs:
+            try:
+                r = pipeline.publish(store, settings, day, settings.lang, pub, again)
+            finally:
+                getattr(pub, "close", lambda: None)()
+            _report_publish(r)
+            failed = failed or r.error is not None
+    if failed:
+        sys.exit(1)
+
+
+def _report_publish(r: Any) -> None:
+    where = f"{r.target} ({r.channel}) {r.date} [{r.lang}]"
+    if r.already:
+        click.echo(f"{where}: sent before; nothing sent (--again sends it again)", err=True)
+        return
+    if r.sent or not r.error:
+        resumed = f", after {r.resumed} sent by an earlier run" if r.resumed else ""
+        click.echo(f"{where}: sent {len(r.sent)} message(s) for {r.papers} papers{resumed}", err=True)
+    if r.left_out and r.papers:
+        click.echo(f"  left out {len(r.left_out)} papers with no summary: {', '.join(r.left_out)}", err=True)
+    if r.error:
+        click.echo(f"{where}: failed: {r.error}", err=True)
 
 
 @cli.command()

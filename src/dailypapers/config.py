@@ -44,6 +44,8 @@ class Settings:
     llm_rpm: int | None = None  # requests per minute to the LLM [default: the provider's, or none]
     llm_tpm: int | None = None  # tokens per minute to the LLM
     prices: dict[str, object] | None = None  # the config file's [prices] table
+    email: dict[str, object] | None = None  # the config file's [email] table (publish --to email)
+    chat: dict[str, object] | None = None  # the config file's [chat] table (publish to chat services)
 
     @property
     def run_lock(self) -> Path:
@@ -145,6 +147,40 @@ def _coerce(name: str, value: object, kind: type) -> object:
         raise ConfigError(f"setting {name!r} has a bad value {value!r}: {e}")
 
 
+# The tables `publish` reads; secrets (passwords, tokens, webhook URLs) stay in the environment.
+_PUBLISH_TABLES = {
+    "email": ({"smtp_host", "smtp_port", "security", "sender", "to", "list", "subject"},
+              "SMTP_USERNAME and SMTP_PASSWORD"),
+    "chat": ({"services", "delay", "slack_channel", "discord_channel", "telegram_chat_id"},
+             "SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN, DISCORD_WEBHOOK_URL and TELEGRAM_BOT_TOKEN"),
+}
+
+
+def _publish_table(name: str, raw: object) -> dict[str, object]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"config file {config_path()}: [{name}] must be a table")
+    keys, secrets = _PUBLISH_TABLES[name]
+    secret = sorted(k for k in raw if any(w in k.lower() for w in ("password", "token", "secret", "webhook",
+                                                                   "key", "user")))
+    if secret:
+        raise ConfigError(f"config file {config_path()}: keep {', '.join(secret)} out of [{name}]; secrets "
+                          f"come from the environment only ({secrets})")
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        raise ConfigError(f"config file {config_path()}: [{name}] has unknown settings: {', '.join(unknown)} "
+                          f"(known: {', '.join(sorted(keys))})")
+    if name == "email" and raw.get("security", "starttls") not in ("starttls", "tls", "none"):
+        raise ConfigError(f"[email] security {raw['security']!r}: use starttls, tls or none")
+    if name == "chat":
+        services = raw.get("services", [])
+        if not isinstance(services, list) or not all(x in ("slack", "discord", "telegram") for x in services):
+            raise ConfigError(f"[chat] services {services!r}: a list of slack, discord and telegram")
+        delay = raw.get("delay", 0)
+        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
+            raise ConfigError(f"[chat] delay {delay!r}: seconds between two messages, 0 or more")
+    return dict(raw)
+
+
 def load_settings(**flags: object) -> Settings:
     """Build the settings; `flags` are the CLI options, None meaning 'not given'."""
     file_values = _read_file(config_path())
@@ -173,6 +209,9 @@ def load_settings(**flags: object) -> Settings:
                 if not isinstance(raw, dict):
                     raise ConfigError("config file: [prices] must be a table of models")
                 values[name] = raw
+                continue
+            if name in _PUBLISH_TABLES:
+                values[name] = _publish_table(name, raw)
                 continue
             values[name] = _coerce(name, raw, types.get(name, str))
     values.setdefault("home", default_home())

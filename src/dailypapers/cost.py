@@ -13,6 +13,7 @@ from dailypapers.errors import ConfigError
 from dailypapers.models import Usage
 
 EXPECTED_OUTPUT_TOKENS = 900  # what one answer costs at most, roughly, for the budget's estimate
+REPAIR_TOKENS = 1200  # what each repair adds to the conversation: the answer sent back, the request
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,13 @@ class Budget:
         self.spent = 0.0
         self.reserved = 0.0
 
-    def estimate(self, prompt_tokens: int) -> float:
+    def estimate(self, prompt_tokens: int, answers: int = 1) -> float:
+        """What one paper may cost at most, roughly: `answers` calls, the first and its repairs,
+        each carrying the conversation so far."""
         if self.price is None:
             return 0.0
-        return self.price.of(Usage(prompt_tokens, EXPECTED_OUTPUT_TOKENS))
+        return sum(self.price.of(Usage(prompt_tokens + k * REPAIR_TOKENS, EXPECTED_OUTPUT_TOKENS))
+                   for k in range(max(1, answers)))
 
     def allows(self, estimate: float) -> bool:
         return self.limit is None or self.spent + self.reserved + estimate <= self.limit

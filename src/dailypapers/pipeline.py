@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -263,11 +265,12 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
     stop_reason: str | None = None
     budget = budget or Budget(None, None)
     prices = prices or PriceTable()
+    ctrl_c = _CtrlC()
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
 
         def refill() -> None:
             nonlocal stop_reason
-            while queue and len(pending) < concurrency and stop_reason is None:
+            while queue and len(pending) < concurrency and stop_reason is None and not ctrl_c.pressed:
                 paper = queue[-1]
                 try:
                     text = reader.read(paper)
@@ -276,7 +279,7 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                     report.failures.append(Failure(paper.id, str(e)))
                     progress.advance(f"{paper.id} failed")
                     continue
-                estimate = budget.estimate(estimate_tokens(text.text) + 1500)
+                estimate = budget.estimate(estimate_tokens(text.text) + 1500, _answers_at_most(backend, checker))
                 if not budget.allows(estimate):
                     stop_reason = (f"the budget of ${budget.limit:.2f} would be exceeded "
                                    f"(spent ${budget.spent:.4f})")
@@ -295,14 +298,17 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
             return reason
 
         try:
-            while queue or pending:
-                refill()
-                if not pending:
-                    break
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    stop_reason = collect(future) or stop_reason
-                    refill()  # a freed slot gets its next job now, not after the others are stored
+            with ctrl_c:
+                while (queue or pending) and not ctrl_c.pressed:
+                    refill()
+                    if not pending:
+                        break
+                    finished, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        stop_reason = collect(future) or stop_reason
+                        refill()  # a freed slot gets its next job now, not after the others are stored
+            if ctrl_c.pressed:
+                raise KeyboardInterrupt
         except KeyboardInterrupt:
             # Stop cleanly: nothing new starts, the papers in flight finish and are stored.
             stop_reason = "interrupted (Ctrl-C)"
@@ -318,6 +324,40 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
             if stop_reason:
                 for paper in reversed(queue):
                     report.failures.append(Failure(paper.id, f"not attempted: {stop_reason}"))
+
+
+class _CtrlC:
+    """While active (in the main thread), Ctrl-C sets `pressed` instead of raising KeyboardInterrupt
+    wherever the main thread happens to be: half-way through storing a summary, or between handing
+    a paper to a worker and noting it, where its paid-for answer would be lost. The loop stops at
+    the next safe point; a second Ctrl-C, while the papers in flight finish, aborts."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.getsignal(signal.SIGINT) or signal.default_int_handler
+            signal.signal(signal.SIGINT, self._press)
+        return self
+
+    def _press(self, signum: int, frame: Any) -> None:
+        self.pressed = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+
+def _answers_at_most(backend: Backend, checker: Checker | None) -> int:
+    """How many answers one paper may take, for the budget: the first and its repairs (every
+    finding may be sent back with checks on; only an answer that is not JSON with them off)."""
+    repairs = getattr(backend, "repairs", None)
+    if not isinstance(repairs, int) or repairs < 0:
+        return 1
+    return 1 + (repairs if checker is not None else min(repairs, 1))
 
 
 def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, report: SummarizeReport,
@@ -513,6 +553,40 @@ def digest(store: Store, date: str, lang: str, model: str | None = None) -> Dige
     return Digest(date, lang, entries)
 
 
+def feed_digests(store: Store, lang: str, days: int = 30, model: str | None = None,
+                 until: str | None = None) -> list[Digest]:
+    """The digests of the `days` most recent days the store holds (up to `until`), oldest first,
+    for the feeds."""
+    dates = [d for d, _ in store.days() if until is None or d <= until]
+    return [digest(store, d, lang, model) for d in dates[-days:]] if days > 0 else []
+
+
+def build_site(store: Store, settings: Settings, out_dir: Path, langs: list[str] | None = None,
+               download_media: bool = True, search: bool = True, base_url: str | None = None,
+               media_hosts: set[str] | None = None, progress: Progress | None = None) -> Any:
+    """Build the static site of every day the store holds, in every language with summaries (or
+    `langs`), into `out_dir` (render/site/build.py). Thumbnails and media come from the Hugging Face
+    hosts (and the HF_ENDPOINT host, and `media_hosts`), cached in HOME/cache/media."""
+    from urllib.parse import urlsplit
+
+    from dailypapers.render import site
+
+    summaries: dict[str, list[Summary]] = {}
+    days = []
+    for date, _ in store.days():
+        entries = []
+        for e in store.day(date):
+            if e.paper.id not in summaries:
+                summaries[e.paper.id] = store.summaries_for(e.paper.id)
+            entries.append(site.SiteEntry(e.paper, e.upvotes, summaries[e.paper.id]))
+        days.append(site.SiteDay(date, entries))
+    hosts = {*site.HF_MEDIA_HOSTS, urlsplit(settings.hf_endpoint).hostname or "", *(media_hosts or ())}
+    media = site.MediaCache(settings.cache_dir / "media", hosts, base_url=settings.hf_endpoint,
+                            timeout=min(settings.timeout, 30.0), offline=not download_media)
+    return site.build_site(days, Path(out_dir), media=media, default_lang=settings.lang, langs=langs,
+                           search=search, base_url=base_url, progress=progress)
+
+
 def render(d: Digest, fmt: str = "markdown") -> str:
     if fmt == "markdown":
         return markdown.render(d)
@@ -591,3 +665,83 @@ def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportRe
                 store.save_summary(Summary(key, p.sections), replace=True)
         days.append((day.date, len(day.papers)))
     return ImportReport(days, lang, parsed.notes)
+
+
+# -- publish --------------------------------------------------------------------------------------
+
+PUBLISHED = "*"  # the part recorded once a whole day was sent to a target and channel
+
+
+@dataclass
+class PublishReport:
+    target: str
+    channel: str
+    date: str
+    lang: str
+    sent: list[str] = field(default_factory=list)  # ids of the messages this run sent
+    papers: int = 0  # papers published (those with a summary)
+    left_out: list[str] = field(default_factory=list)  # papers with no summary in this language
+    already: bool = False  # the day was sent before: nothing was sent
+    resumed: int = 0  # parts sent by an earlier run that stopped midway
+    error: str | None = None
+
+
+class StoreJournal:
+    """The publish journal of one day, target and channel, kept in the store's publications table."""
+
+    def __init__(self, store: Store, target: str, channel: str, date: str, lang: str) -> None:
+        self.store = store
+        self.key = (target, channel, date, lang)
+        self.parts = store.publication(*self.key)
+
+    def sent(self, part: str) -> str | None:
+        found = self.parts.get(part)
+        return None if found is None else found[0]
+
+    def record(self, part: str, message_id: str, detail: dict[str, Any] | None = None) -> None:
+        self.store.record_publication(*self.key, part, message_id, detail)
+        self.parts[part] = (message_id, detail or {})
+
+
+def publish_targets(settings: Settings) -> list[str]:
+    """Where `publish` sends with no --to: e-mail when [email] names recipients, and the chat
+    services listed in [chat] services."""
+    out = ["email"] if (settings.email or {}).get("to") else []
+    return out + [str(s) for s in (settings.chat or {}).get("services", []) or []]  # type: ignore[union-attr]
+
+
+def publisher(settings: Settings, target: str) -> Any:
+    from dailypapers.publish import get_publisher
+
+    return get_publisher(target, settings)
+
+
+def publish(store: Store, settings: Settings, date: str, lang: str, pub: Any, again: bool = False) -> PublishReport:
+    """Send the day to one publisher, exactly once per day, language, target and channel: each part
+    is recorded as soon as the service took it, the day as a whole once every part went; a day
+    recorded whole is skipped, one recorded in part sends only the rest. `again` forgets the
+    record first, and sends the whole day anew."""
+    from dailypapers.errors import PublishError
+
+    d = digest(store, date, lang)
+    report = PublishReport(pub.target, pub.channel, date, lang)
+    report.papers = sum(1 for e in d.entries if e.summary is not None and e.summary.sections)
+    report.left_out = [e.paper.id for e in d.entries if e.summary is None or not e.summary.sections]
+    if not report.papers:
+        report.error = (f"no {lang} summaries for {date}: nothing to send (run summarize first)" if d.entries
+                        else f"the store has no papers for {date}: nothing to send (run fetch and summarize first)")
+        return report
+    if again:
+        store.forget_publication(pub.target, pub.channel, date, lang)
+    journal = StoreJournal(store, pub.target, pub.channel, date, lang)
+    if journal.sent(PUBLISHED) is not None:
+        report.already = True
+        return report
+    report.resumed = len(journal.parts)
+    try:
+        report.sent = pub.publish(d, journal)
+    except PublishError as e:
+        report.error = str(e)
+        return report
+    journal.record(PUBLISHED, "", {"parts": len(journal.parts), "papers": report.papers})
+    return report

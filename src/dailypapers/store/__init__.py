@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from dailypapers.errors import StoreError
 from dailypapers.models import (Failure, Finding, Listing, ListingEntry, Paper, Section, Summary, SummaryKey,
                                 TextSection, Usage)
-from dailypapers.store.schema import (MIGRATIONS, failures, fetches, listings, papers, runs,
+from dailypapers.store.schema import (MIGRATIONS, failures, fetches, listings, papers, publications, runs,
                                       schema_migrations, summaries, texts)
 from dailypapers.text import utc_now
 
@@ -244,6 +244,42 @@ class Store:
                 return s
         return None
 
+    # -- publications -----------------------------------------------------------------------------
+    def publication(self, target: str, channel: str, date: str, lang: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        """What was sent of a day to a target and channel: part -> (message id, detail)."""
+        q = sa.select(publications).where(publications.c.target == target, publications.c.channel == channel,
+                                          publications.c.date == date, publications.c.lang == lang)
+        with self.engine.connect() as conn:
+            return {r.part: (r.message_id, json.loads(r.detail)) for r in conn.execute(q)}
+
+    def record_publication(self, target: str, channel: str, date: str, lang: str, part: str,
+                           message_id: str = "", detail: dict[str, Any] | None = None) -> None:
+        """Record one part as sent (right after the service took it); a part recorded again is updated."""
+        values = dict(message_id=message_id, sent_at=utc_now(),
+                      detail=json.dumps(detail or {}, ensure_ascii=False))
+        where = (publications.c.target == target, publications.c.channel == channel,
+                 publications.c.date == date, publications.c.lang == lang, publications.c.part == part)
+        with self._tx(f"record what was sent to {target} for {date}") as conn:
+            if conn.execute(sa.select(publications.c.id).where(*where)).first() is None:
+                conn.execute(publications.insert().values(target=target, channel=channel, date=date, lang=lang,
+                                                          part=part, **values))
+            else:
+                conn.execute(publications.update().where(*where).values(**values))
+
+    def forget_publication(self, target: str, channel: str, date: str, lang: str) -> int:
+        """Forget what was sent of a day to a target and channel (to send it again); returns the rows."""
+        with self._tx(f"forget what was sent to {target} for {date}") as conn:
+            return conn.execute(publications.delete().where(
+                publications.c.target == target, publications.c.channel == channel,
+                publications.c.date == date, publications.c.lang == lang)).rowcount
+
+    def publications(self, date: str | None = None) -> list[dict[str, Any]]:
+        q = sa.select(publications).order_by(publications.c.id)
+        if date is not None:
+            q = q.where(publications.c.date == date)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
     # -- runs -------------------------------------------------------------------------------------
     def start_run(self, command: str, args: dict[str, Any]) -> int:
         with self._tx() as conn:
@@ -265,12 +301,26 @@ class Store:
                 requests=usage.requests, cost=cost))
 
     def runs(self) -> list[dict[str, Any]]:
+        """Every run, oldest first, with its failures. A run that has not finished (still going,
+        or killed) is counted from the summaries it stored so far."""
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(runs).order_by(runs.c.id)).mappings().all()
             fails = conn.execute(sa.select(failures).order_by(failures.c.id)).mappings().all()
+            unfinished = [r["id"] for r in rows if r["finished_at"] is None]
+            so_far = {t.run_id: t for t in conn.execute(
+                sa.select(summaries.c.run_id, sa.func.count().label("papers_done"),
+                          sa.func.sum(summaries.c.prompt_tokens).label("prompt_tokens"),
+                          sa.func.sum(summaries.c.completion_tokens).label("completion_tokens"),
+                          sa.func.sum(summaries.c.requests).label("requests"),
+                          sa.func.sum(summaries.c.cost).label("cost"))
+                .where(summaries.c.run_id.in_(unfinished)).group_by(summaries.c.run_id))} if unfinished else {}
         out = [dict(r) for r in rows]
         for r in out:
             r["failures"] = [dict(f) for f in fails if f["run_id"] == r["id"]]
+            if r["id"] in so_far:
+                t = so_far[r["id"]]
+                r.update(papers_done=t.papers_done, prompt_tokens=t.prompt_tokens,
+                         completion_tokens=t.completion_tokens, requests=t.requests, cost=t.cost)
         return out
 
 

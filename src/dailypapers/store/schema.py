@@ -110,6 +110,23 @@ texts = sa.Table(
     sa.Column("fetched_at", sa.String(40), nullable=False),
 )
 
+# What `publish` sent: one row per part of a day (an e-mail is one part, "message"; a chat day is a
+# head message "day#0" and parts per paper "2502.00101#0"), and the part "*" once the whole day is
+# sent. A part is recorded only after the service took it, so a retry sends only what is missing.
+publications = sa.Table(
+    "publications", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("target", sa.String(40), nullable=False),  # email, slack, discord, telegram
+    sa.Column("channel", sa.Text, nullable=False),  # the mailing list or chat channel (never a secret)
+    sa.Column("date", sa.String(10), nullable=False),
+    sa.Column("lang", sa.String(16), nullable=False),
+    sa.Column("part", sa.String(200), nullable=False),
+    sa.Column("message_id", sa.Text, nullable=False, default=""),  # as the service gave it, or ""
+    sa.Column("sent_at", sa.String(40), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False, default="{}"),  # JSON
+    sa.UniqueConstraint("target", "channel", "date", "lang", "part", name="uq_publication"),
+)
+
 
 def _as_first_shipped(table: sa.Table) -> sa.Table:
     """The table as migration 1 created it: without the columns later migrations add."""
@@ -139,6 +156,10 @@ def _m3_findings(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE summaries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1"))
 
 
+def _m4_publications(conn: sa.Connection) -> None:
+    publications.create(conn)
+
+
 def _m5_cost(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE summaries ADD COLUMN cost FLOAT"))
     conn.execute(sa.text("ALTER TABLE runs ADD COLUMN cost FLOAT"))
@@ -148,6 +169,6 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial tables: papers, fetches, listings, runs, failures, summaries", _m1_initial),
     (2, "texts: full text of papers by version and source", _m2_texts),
     (3, "summaries: quality findings and attempts", _m3_findings),
-    # 4 is the publications table (publish/)
+    (4, "publications: what was e-mailed and posted, part by part", _m4_publications),
     (5, "cost of summaries and runs", _m5_cost),
 ]

@@ -3,13 +3,14 @@
 An answer that is not valid JSON for the schema is sent back once; an answer that the quality
 checks find fault with, up to `repairs` times, each time with the specific findings; the best answer is kept (fewest hard
 findings, then fewest soft ones, then the earliest). A best answer that still has a hard finding
-fails the paper with its reasons."""
+fails the paper with its reasons. A repair request that fails (after its retries) keeps the best
+publishable answer in hand; a failure with none carries the usage of the answers paid for."""
 
 from __future__ import annotations
 
 import json
 
-from dailypapers.errors import LLMOutputError
+from dailypapers.errors import LLMError, LLMOutputError
 from dailypapers.models import HARD, Finding, Section, Usage
 from dailypapers.summarize import prompts
 from dailypapers.summarize.backends import ChatModel, Draft, Job
@@ -42,7 +43,14 @@ class ChatSummarizer:
         problems: list[Finding] = []
         answers = invalid = 0
         while True:
-            reply = self.model.chat(messages, prompts.RESPONSE_SCHEMA)
+            try:
+                reply = self.model.chat(messages, prompts.RESPONSE_SCHEMA)
+            except LLMError as e:
+                if any(not _hard(found) for _, found in attempts):
+                    break  # a repair request failed: the publishable answer in hand is kept
+                if answers:
+                    e.usage = usage  # the answers before it were paid for: the accounts must show them
+                raise
             usage.add(reply.usage)
             answers += 1
             try:

@@ -1,0 +1,91 @@
+"""Discord, through a channel's webhook (`DISCORD_WEBHOOK_URL`): the head message, then one
+message per paper after it (a webhook cannot reply to a message). Every message is within Discord's
+2,000 characters (long sections split at sentence boundaries); mentions are disabled
+(`allowed_mentions`), so a title that says @everyone pings nobody, and link previews are off.
+
+Pacing: one message every 2 seconds by default (Discord allows about 30 per minute per webhook);
+a 429 is retried after the `retry_after` of its JSON body (or its Retry-After header), and when a
+response says the bucket is empty (X-RateLimit-Remaining: 0) the next message waits for
+X-RateLimit-Reset-After.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+import httpx
+
+from dailypapers.errors import ConfigError, PublishError
+from dailypapers.publish.chat import (
+    ChatPublisher,
+    chat_setting,
+    describe,
+    fingerprint,
+    need,
+    post_json,
+)
+
+if TYPE_CHECKING:
+    from dailypapers.config import Settings
+
+LIMIT = 2000
+SUPPRESS_EMBEDS = 1 << 2
+# Paper text never starts a line (every line begins with our own label), so what can format it
+# mid-line is escaped: emphasis, code, spoilers, masked links, mentions and timestamps.
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]<>@])")
+
+
+class DiscordFormat:
+    """Discord's Markdown, with every character that could format, link or mention escaped."""
+
+    def escape(self, text: str) -> str:
+        return _MARKDOWN.sub(r"\\\1", text)
+
+    def bold(self, escaped: str) -> str:
+        return f"**{escaped}**"
+
+    def link(self, escaped: str, url: str) -> str:
+        return f"[{escaped}]({url.replace(')', '%29').replace(' ', '%20')})"
+
+
+class DiscordPublisher(ChatPublisher):
+    target = "discord"
+    limit = LIMIT
+    default_delay = 2.0
+    formatter = DiscordFormat()
+
+    def __init__(self, settings: Settings, webhook_url: str, channel: str | None = None,
+                 client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+        if not webhook_url.startswith(("https://", "http://")):
+            raise ConfigError("DISCORD_WEBHOOK_URL is not a URL")
+        self.webhook_url = webhook_url
+        super().__init__(channel or f"webhook:{fingerprint(webhook_url)}", settings, [webhook_url], client, sleep)
+
+    def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
+        payload = {"content": text, "allowed_mentions": {"parse": []}, "flags": SUPPRESS_EMBEDS}
+        r = post_json(self.client, self.webhook_url, payload, self.policy, "Discord webhook", self.secrets,
+                      params={"wait": "true"})
+        if r.status_code not in (200, 204):
+            raise PublishError(f"Discord webhook: {describe(r)}")
+        hold = 0.0
+        if r.headers.get("X-RateLimit-Remaining") == "0":
+            try:
+                hold = float(r.headers.get("X-RateLimit-Reset-After") or 0)
+            except ValueError:
+                hold = 0.0
+        message_id = ""
+        if r.status_code == 200:
+            try:
+                message_id = str(r.json().get("id") or "")
+            except (ValueError, AttributeError):
+                message_id = ""
+        return message_id, min(hold, self.policy.max_wait)
+
+
+def make(settings: Settings, env: Mapping[str, str]) -> DiscordPublisher:
+    url = need(env, "DISCORD_WEBHOOK_URL", "--to discord")
+    channel = chat_setting(settings, "discord_channel", env, "DISCORD_CHANNEL")
+    return DiscordPublisher(settings, url, str(channel) if channel else None)

@@ -1,0 +1,108 @@
+"""Slack. Two ways in, chosen by what the environment holds:
+
+- `SLACK_BOT_TOKEN` (a bot with the chat:write scope) and a channel (`SLACK_CHANNEL`, or
+  `slack_channel` in the config file's [chat] table): `chat.postMessage` at `SLACK_API_URL`
+  (default https://slack.com/api). The head message starts a thread and every paper is a reply in it
+  (`thread_ts`).
+- `SLACK_WEBHOOK_URL` (an incoming webhook): the head message, then one message per paper after it
+  in the channel, since an incoming webhook cannot thread.
+
+Slack cuts a text at 40,000 characters and recommends at most 4,000; every message here is within
+4,000 (long sections split at sentence boundaries). At most one message per second by default
+(Slack's limit for both ways); a 429 is retried after its Retry-After.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+import httpx
+
+from dailypapers.errors import ConfigError, PublishError
+from dailypapers.publish.chat import (
+    ChatPublisher,
+    chat_setting,
+    describe,
+    fingerprint,
+    post_json,
+)
+
+if TYPE_CHECKING:
+    from dailypapers.config import Settings
+
+SLACK_API_URL = "https://slack.com/api"
+LIMIT = 4000
+
+
+class SlackFormat:
+    """Slack's mrkdwn: &, < and > escaped, so no text can become a link or a mention."""
+
+    def escape(self, text: str) -> str:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def bold(self, escaped: str) -> str:
+        return f"*{escaped}*"
+
+    def link(self, escaped: str, url: str) -> str:
+        url = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
+        return f"<{url}|{escaped}>"
+
+
+class SlackPublisher(ChatPublisher):
+    target = "slack"
+    limit = LIMIT
+    default_delay = 1.0
+    formatter = SlackFormat()
+
+    def __init__(self, settings: Settings, webhook_url: str | None = None, bot_token: str | None = None,
+                 channel: str | None = None, api_url: str = SLACK_API_URL,
+                 client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+        if not webhook_url and not bot_token:
+            raise ConfigError("--to slack needs SLACK_WEBHOOK_URL (an incoming webhook), or SLACK_BOT_TOKEN "
+                              "and a channel (SLACK_CHANNEL or slack_channel in [chat]), in the environment")
+        if bot_token and not channel:
+            raise ConfigError("SLACK_BOT_TOKEN needs a channel to post to: SLACK_CHANNEL, or slack_channel "
+                              "in the config file's [chat] table")
+        self.webhook_url = webhook_url
+        self.bot_token = bot_token
+        self.api_url = api_url.rstrip("/")
+        self.threaded = bool(bot_token)
+        key = channel or f"webhook:{fingerprint(webhook_url or '')}"
+        super().__init__(key, settings, [webhook_url, bot_token], client, sleep)
+        self.slack_channel = channel
+
+    def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
+        if self.bot_token:
+            return self._post_message(text, reply_to), 0.0
+        payload = {"text": text, "unfurl_links": False, "unfurl_media": False}
+        r = post_json(self.client, self.webhook_url or "", payload, self.policy, "Slack webhook", self.secrets)
+        if r.status_code != 200:
+            raise PublishError(f"Slack webhook: {describe(r)}")
+        return "", 0.0
+
+    def _post_message(self, text: str, thread_ts: str | None) -> str:
+        payload: dict[str, object] = {"channel": self.slack_channel, "text": text, "unfurl_links": False,
+                                      "unfurl_media": False}
+        if thread_ts:
+            payload["thread_ts"] = thread_ts
+        r = post_json(self.client, f"{self.api_url}/chat.postMessage", payload, self.policy,
+                      "Slack chat.postMessage", self.secrets,
+                      headers={"Authorization": f"Bearer {self.bot_token}"})
+        try:
+            data = r.json()
+        except ValueError:
+            data = None
+        if r.status_code != 200 or not isinstance(data, dict) or not data.get("ok"):
+            error = data.get("error") if isinstance(data, dict) else None
+            raise PublishError(f"Slack chat.postMessage: {error or describe(r)}")
+        return str(data.get("ts") or "")
+
+
+def make(settings: Settings, env: Mapping[str, str]) -> SlackPublisher:
+    channel = chat_setting(settings, "slack_channel", env, "SLACK_CHANNEL")
+    return SlackPublisher(settings, webhook_url=(env.get("SLACK_WEBHOOK_URL") or "").strip() or None,
+                          bot_token=(env.get("SLACK_BOT_TOKEN") or "").strip() or None,
+                          channel=str(channel) if channel else None,
+                          api_url=env.get("SLACK_API_URL") or SLACK_API_URL)

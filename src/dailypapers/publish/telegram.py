@@ -1,0 +1,88 @@
+"""Telegram, through the Bot API: `{TELEGRAM_API_URL}/bot{TELEGRAM_BOT_TOKEN}/sendMessage` to
+`TELEGRAM_CHAT_ID` (or `telegram_chat_id` in the config file's [chat] table). The head message
+comes first; every paper is a reply to it (`reply_to_message_id`), so the day reads as a thread.
+
+Text is sent as Telegram HTML (`parse_mode: HTML`) with every paper's text escaped; each message is
+within Telegram's 4,096 characters (long sections split at sentence boundaries). Pacing: one message
+every 3 seconds by default (Telegram allows about 20 per minute in a group); a 429 is retried after
+the `parameters.retry_after` of its JSON body.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from dailypapers.errors import PublishError
+from dailypapers.publish.chat import (
+    ChatPublisher,
+    chat_setting,
+    describe,
+    need,
+    post_json,
+)
+
+if TYPE_CHECKING:
+    from dailypapers.config import Settings
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+LIMIT = 4096
+
+
+class TelegramFormat:
+    def escape(self, text: str) -> str:
+        return html.escape(text, quote=False)
+
+    def bold(self, escaped: str) -> str:
+        return f"<b>{escaped}</b>"
+
+    def link(self, escaped: str, url: str) -> str:
+        return f'<a href="{html.escape(url, quote=True)}">{escaped}</a>'
+
+
+class TelegramPublisher(ChatPublisher):
+    target = "telegram"
+    limit = LIMIT
+    default_delay = 3.0
+    threaded = True
+    formatter = TelegramFormat()
+
+    def __init__(self, settings: Settings, token: str, chat_id: str, api_url: str = TELEGRAM_API_URL,
+                 client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.token = token
+        self.chat_id = chat_id
+        self.url = f"{api_url.rstrip('/')}/bot{token}/sendMessage"
+        super().__init__(str(chat_id), settings, [token], client, sleep)
+
+    def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
+        payload: dict[str, Any] = {"chat_id": self.chat_id, "text": text, "parse_mode": "HTML",
+                                   "link_preview_options": {"is_disabled": True}}
+        if reply_to:
+            payload["reply_to_message_id"] = int(reply_to) if reply_to.isdigit() else reply_to
+            payload["allow_sending_without_reply"] = True
+        r = post_json(self.client, self.url, payload, self.policy, "Telegram sendMessage", self.secrets)
+        try:
+            data = r.json()
+        except ValueError:
+            data = None
+        if r.status_code != 200 or not isinstance(data, dict) or not data.get("ok"):
+            reason = data.get("description") if isinstance(data, dict) else None
+            raise PublishError(f"Telegram sendMessage: HTTP {r.status_code}: {reason}" if reason
+                               else f"Telegram sendMessage: {describe(r)}")
+        result = data.get("result") if isinstance(data.get("result"), dict) else {}
+        return str(result.get("message_id", "")), 0.0
+
+
+def make(settings: Settings, env: Mapping[str, str]) -> TelegramPublisher:
+    token = need(env, "TELEGRAM_BOT_TOKEN", "--to telegram")
+    chat_id = chat_setting(settings, "telegram_chat_id", env, "TELEGRAM_CHAT_ID")
+    if chat_id in (None, ""):
+        from dailypapers.errors import ConfigError
+
+        raise ConfigError("--to telegram needs a chat: TELEGRAM_CHAT_ID in the environment, or "
+                          "telegram_chat_id in the config file's [chat] table")
+    return TelegramPublisher(settings, token, str(chat_id), env.get("TELEGRAM_API_URL") or TELEGRAM_API_URL)

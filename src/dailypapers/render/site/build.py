@@ -1,0 +1,927 @@
+"""The static site: every day, paper, keyword and language of the store as plain HTML files.
+
+Layout (every link is relative and names a file, so the site works opened from disk and served
+from any sub-path):
+
+    index.html                     the latest day, in the default language
+    {lang}/index.html              the latest day in that language
+    {lang}/days/{date}.html        a day: its papers in digest order
+    {lang}/papers/{id}.html        a paper: all its summaries in that language, checks, metadata
+    {lang}/archive.html            a calendar of the days (inline SVG), and a list
+    {lang}/keywords.html           arXiv categories and Hugging Face keywords
+    {lang}/keywords/{slug}.html    the papers of one keyword
+    {lang}/search.html             full-text search (Pagefind, run at build time)
+    assets/                        one CSS file, one JS file, the thumbnail placeholder
+    media/                         thumbnails and videos, downloaded at build time
+    pagefind/                      the search index
+    feeds/                         RSS, Atom and JSON feeds (dailypapers.render.feeds)
+    .dailypapers-site.json         the manifest: a hash of every page's inputs
+
+A rebuild renders only the pages whose inputs changed (the others are hard-linked from the current
+site) into `DIR.new`, then swaps it with `DIR` in one step, so a reader never sees a half-built
+site and a build that fails leaves the current site as it was.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import ctypes
+import datetime as dt
+import fcntl
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dailypapers import langdetect
+from dailypapers.errors import ConfigError, DailyPapersError
+from dailypapers.models import (
+    SECTION_LABELS,
+    VIDEO_SUFFIXES,
+    Digest,
+    DigestEntry,
+    Paper,
+    Summary,
+)
+from dailypapers.render.site import i18n
+from dailypapers.render.site.assets import MediaCache, MediaFile, MediaReport, place
+
+SITE_FORMAT = 1
+MANIFEST = ".dailypapers-site.json"
+SEARCH_KEY = "pagefind/"  # in the pages read from a manifest: the build made a search index
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+TEMPLATES = HERE / "templates"
+HF_PAPER_URL = "https://huggingface.co/papers/{id}"
+ARXIV_ABS_URL = "https://arxiv.org/abs/{id}"
+ARXIV_PDF_URL = "https://arxiv.org/pdf/{id}"
+AUTHORS_ON_CARD = 12
+MEDIA_ON_PAPER = 6
+
+# Everything comes from the site itself. Pagefind's search runs WebAssembly ('wasm-unsafe-eval') and
+# may start a worker from its own folder; nothing else is allowed, inline script and style included.
+CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
+       "media-src 'self'; connect-src 'self'; worker-src 'self'; font-src 'self'; manifest-src 'self'; "
+       "form-action 'self'; base-uri 'none'; object-src 'none'")
+
+
+class SiteError(DailyPapersError):
+    """The site could not be built (the search indexer failed, the output folder is not ours)."""
+
+
+# -- what goes in -------------------------------------------------------------------------------
+
+@dataclass
+class SiteEntry:
+    """A paper's place in a day: the paper, its upvotes that day, and all its summaries (every
+    language, newest first, as Store.summaries_for returns them)."""
+
+    paper: Paper
+    upvotes: int | None
+    summaries: list[Summary]
+
+
+@dataclass
+class SiteDay:
+    date: str
+    entries: list[SiteEntry]
+
+
+@dataclass
+class SiteReport:
+    out_dir: Path
+    langs: list[str]
+    default_lang: str | None
+    days: int
+    papers: int
+    written: list[str] = field(default_factory=list)  # pages rendered this build (relative paths)
+    kept: int = 0  # pages whose inputs had not changed: linked from the previous build
+    media: MediaReport | None = None
+    search: bool = False
+    feeds: str = "skipped"
+    notes: list[str] = field(default_factory=list)
+
+
+# -- the build ----------------------------------------------------------------------------------
+
+def build_site(days: list[SiteDay], out_dir: Path, *, media: MediaCache | None = None,
+               default_lang: str = "ko", langs: list[str] | None = None, search: bool = True,
+               feeds: bool = True, base_url: str | None = None, keyword_min: int = 2,
+               progress: Any = None) -> SiteReport:
+    """Build the site for `days` into `out_dir`, replacing what is there in one step.
+
+    media: where thumbnails come from (None: no downloads, every thumbnail is a placeholder);
+    langs: only these languages (default: every language that has summaries); search: run
+    Pagefind; feeds: write the feeds when dailypapers.render.feeds is there; base_url: the
+    site's public address, for the feeds' links; keyword_min: a Hugging Face keyword gets a page
+    when at least this many papers carry it (arXiv categories always do)."""
+    out = Path(out_dir).absolute()
+    new = out.with_name(out.name + ".new")
+    with _build_lock(out):
+        _recover(out)
+        _check_target(out)
+        old_pages = _read_manifest(out)
+        if new.exists():
+            shutil.rmtree(new)
+        new.mkdir(parents=True)
+        try:
+            report = _build_into(new, out, old_pages, days, media, default_lang, langs, search, feeds,
+                                 base_url, keyword_min, progress)
+            report.out_dir = out
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        _swap(new, out)
+    return report
+
+
+def _build_into(new: Path, old: Path, old_pages: dict[str, str], days: list[SiteDay],
+                media: MediaCache | None, default_lang: str, langs: list[str] | None, search: bool,
+                feeds: bool, base_url: str | None, keyword_min: int, progress: Any) -> SiteReport:
+    model = SiteModel(days, default_lang, langs, keyword_min)
+    report = SiteReport(new, model.langs, model.default, len(model.days), len(model.papers),
+                        notes=list(model.notes))
+    model.resolve_media(media, new / "media")
+    report.media = media.report if media else None
+    feeds_module = _feeds_module() if feeds else None
+    model.has_feeds = feeds_module is not None and bool(model.langs)
+    writer = Writer(new, old, old_pages, fingerprint())
+    for name in sorted(p.name for p in STATIC.iterdir() if p.is_file()):
+        writer.file(f"assets/{name}", (STATIC / name).read_bytes())
+    total = model.page_count()
+    step = max(1, -(-total // 100))  # at most 100 steps shown, however many pages
+    if progress is not None:
+        progress.start("site pages", -(-total // step))
+    try:
+        for i, (rel, template, context) in enumerate(model.pages(), 1):  # contexts are not all kept
+            writer.page(rel, context, lambda t=template, c=context: render_page(t, c))
+            if progress is not None and (i % step == 0 or i == total):
+                progress.advance(rel)
+    finally:
+        if progress is not None:
+            progress.stop()
+    report.written, report.kept = writer.written, writer.kept
+    # FEEDS: written by dailypapers.render.feeds (write_feeds) when that module is installed; a
+    # build without it leaves feeds/ out and says so in the report.
+    if feeds_module is not None and model.langs:
+        feeds_module.write_feeds(model.digests(), new, base_url)
+        report.feeds = "written"
+    elif feeds:
+        report.feeds = "skipped: dailypapers.render.feeds is not available"
+    if search and model.papers_by_lang():
+        if not _reuse_search_index(writer, old, old_pages):
+            run_pagefind(new)
+        report.search = True
+    writer.search = report.search
+    writer.write_manifest()
+    return report
+
+
+def _indexed(rel: str) -> bool:
+    """Whether Pagefind indexes this page (the glob given to it in run_pagefind)."""
+    parts = rel.split("/")
+    return len(parts) == 3 and parts[1] == "papers"
+
+
+def _reuse_search_index(writer: Writer, old: Path, old_pages: dict[str, str]) -> bool:
+    """Link the previous build's search index when none of the pages it indexes changed: Pagefind
+    has no incremental mode, and indexing every paper again is most of a rebuild's time."""
+    if not old_pages.get(SEARCH_KEY) or not (old / "pagefind" / "pagefind-entry.json").is_file():
+        return False
+    if any(_indexed(rel) for rel in writer.written):
+        return False
+    if {r for r in writer.pages if _indexed(r)} != {r for r in old_pages if _indexed(r)}:
+        return False
+    for path in (old / "pagefind").rglob("*"):
+        target = writer.new / path.relative_to(old)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copyfile(path, target)
+    return True
+
+
+def _feeds_module() -> Any:
+    try:
+        from dailypapers.render import feeds
+    except ImportError:
+        return None
+    return feeds if hasattr(feeds, "write_feeds") else None
+
+
+# -- the model: what each page shows --------------------------------------------------------------
+
+def _valid_date(value: str) -> bool:
+    try:
+        return dt.date.fromisoformat(value).isoformat() == value
+    except (TypeError, ValueError):
+        return False
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def paper_slug(paper_id: str) -> str:
+    """A file name for a paper id (old-style ids have a slash: `astro-ph/0601001`)."""
+    slug = _UNSAFE.sub("_", paper_id).strip(".") or "_"
+    if slug != paper_id:
+        slug += "-" + hashlib.sha1(paper_id.encode()).hexdigest()[:6]
+    return slug
+
+
+def keyword_slug(kind: str, key: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:50] or "kw"
+    return f"{kind}-{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) URL for a plain link, or None (javascript:, data:, relative and broken URLs)."""
+    if not url:
+        return None
+    url = url.strip()
+    if re.match(r"^https?://[^\s/?#]+", url) and not any(c in url for c in "\x00\n\r\t <>\"'`"):
+        return url
+    return None
+
+
+def github_url(repo: str | None) -> str | None:
+    if not repo:
+        return None
+    repo = repo.strip()
+    if re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo):
+        return f"https://github.com/{repo}"
+    url = safe_url(repo)
+    return url if url and re.match(r"^https://(www\.)?github\.com/", url) else None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def text_lang(text: str, default: str = "en") -> str:
+    return langdetect.detect(text) if text else default
+
+
+def ordered_sections(summary: Summary) -> list[dict[str, Any]]:
+    known = sorted((s for s in summary.sections if s.label in SECTION_LABELS),
+                   key=lambda s: SECTION_LABELS.index(s.label))  # type: ignore[arg-type]
+    queue = iter(known)
+    ordered = [next(queue) if s.label in SECTION_LABELS else s for s in summary.sections]
+    return [{"label": s.label, "label_lang": text_lang(s.label) if s.label else None, "text": s.text}
+            for s in ordered]
+
+
+def _is_video(url: str) -> bool:
+    return url.split("?", 1)[0].split("#", 1)[0].lower().endswith(VIDEO_SUFFIXES)
+
+
+class SiteModel:
+    """The store's days turned into what each page shows, per language."""
+
+    def __init__(self, days: list[SiteDay], default_lang: str, langs: list[str] | None,
+                 keyword_min: int = 2) -> None:
+        self.notes: list[str] = []
+        self.keyword_min = max(1, keyword_min)
+        self.has_feeds = False
+        self.days: list[SiteDay] = []
+        for day in sorted(days, key=lambda d: d.date):
+            if _valid_date(day.date):
+                self.days.append(day)
+            else:
+                self.notes.append(f"left out the day {day.date!r}: not a date (YYYY-MM-DD)")
+        self.papers: dict[str, Paper] = {}
+        self.summaries: dict[str, list[Summary]] = {}
+        found: Counter[str] = Counter()
+        bad_langs: set[str] = set()
+        for day in self.days:
+            for e in day.entries:
+                self.papers[e.paper.id] = e.paper
+                self.summaries[e.paper.id] = e.summaries
+        for summaries in self.summaries.values():
+            for lang in {s.key.lang for s in summaries}:
+                if i18n.valid_lang(lang):
+                    found[lang] += 1
+                else:
+                    bad_langs.add(lang)
+        if bad_langs:
+            self.notes.append(f"left out summaries in {', '.join(sorted(map(repr, bad_langs)))}: "
+                              "not language codes")
+        if langs:
+            self.langs = [lang for lang in dict.fromkeys(langs) if lang in found]
+            for lang in langs:
+                if lang not in found:
+                    self.notes.append(f"no summaries in {lang!r}: no pages in that language")
+        else:
+            self.langs = sorted(found, key=lambda lang: (lang != default_lang, -found[lang], lang))
+        if default_lang in self.langs:
+            self.default: str | None = default_lang
+        else:
+            self.default = self.langs[0] if self.langs else None
+        self.media: dict[str, MediaFile | None] = {}
+        self._by_lang: dict[str, _LangView] = {lang: _LangView(self, lang) for lang in self.langs}
+
+    # -- media -----------------------------------------------------------------------------------
+    def media_urls(self, paper: Paper) -> list[str]:
+        return list(dict.fromkeys(u for u in [paper.thumbnail or "", *paper.media_urls] if u))
+
+    def resolve_media(self, cache: MediaCache | None, target: Path) -> None:
+        wanted = [u for lang in self.langs for pid in self._by_lang[lang].papers
+                  for u in self.media_urls(self.papers[pid])]
+        wanted = list(dict.fromkeys(wanted))
+        if cache is None:
+            self.media = {u: None for u in wanted}
+            return
+        try:
+            self.media = cache.resolve(wanted)
+        finally:
+            cache.close()
+        for got in self.media.values():
+            if got is not None:
+                place(got, target)
+
+    def _media_item(self, url: str) -> dict[str, str] | None:
+        got = self.media.get(url)
+        if got is None:
+            return None
+        return {"kind": got.kind, "src": f"media/{got.name}"}
+
+    def thumb(self, paper: Paper) -> dict[str, str]:
+        """The picture of a paper card: its thumbnail, else its first media, else a placeholder."""
+        for url in self.media_urls(paper):
+            item = self._media_item(url)
+            if item is not None:
+                return item
+            if url == paper.thumbnail:
+                break  # a thumbnail that could not be had: the placeholder, not some other media
+        return {"kind": "placeholder", "src": "assets/placeholder.svg"}
+
+    def gallery(self, paper: Paper) -> list[dict[str, str]]:
+        items = [self._media_item(u) for u in self.media_urls(paper)]
+        return [i for i in items if i is not None][:MEDIA_ON_PAPER]
+
+    # -- per language -----------------------------------------------------------------------------
+    def papers_by_lang(self) -> dict[str, list[str]]:
+        return {lang: list(view.papers) for lang, view in self._by_lang.items()}
+
+    def digests(self) -> dict[str, list[Digest]]:
+        """The days as digests per language, for the feeds."""
+        out: dict[str, list[Digest]] = {}
+        for lang, view in self._by_lang.items():
+            out[lang] = [Digest(date, lang, [DigestEntry(e.paper, e.upvotes, ss[0]) for e, ss in entries])
+                         for date, entries in view.days]
+        return out
+
+    def page_count(self) -> int:
+        return 1 + sum(4 + len(v.days) + len(v.papers) + len(v.keyword_pages) for v in self._by_lang.values())
+
+    def pages(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(relative path, template, context) of every page."""
+        for lang in self.langs:
+            yield from self._by_lang[lang].pages()
+        if self.default is not None:
+            view = self._by_lang[self.default]
+            yield "index.html", "day.html", view.front_context(root="./")
+        else:
+            yield "index.html", "empty.html", {**self._base("index.html", "en", []), "kind": "empty"}
+
+    def _base(self, rel: str, lang: str, alternates: list[dict[str, str]]) -> dict[str, Any]:
+        depth = rel.count("/")
+        return {
+            "root": "../" * depth if depth else "./",
+            "lang": lang,
+            "ui": i18n.ui_lang(lang),
+            "langs": [{"code": code, "name": i18n.lang_name(code)} for code in self.langs],
+            "alternates": alternates,
+            "feeds": self.has_feeds,
+        }
+
+
+class _LangView:
+    """What the pages in one language show."""
+
+    def __init__(self, model: SiteModel, lang: str) -> None:
+        self.model = model
+        self.lang = lang
+        self.days: list[tuple[str, list[tuple[SiteEntry, list[Summary]]]]] = []
+        self.missing: dict[str, int] = {}
+        self.papers: dict[str, list[str]] = {}  # paper id -> the dates it is listed on
+        for day in model.days:
+            entries, seen = [], set()
+            for e in day.entries:
+                mine = [s for s in e.summaries if s.key.lang == lang and s.sections]
+                if mine and e.paper.id not in seen:
+                    seen.add(e.paper.id)
+                    entries.append((e, mine))
+            if entries:
+                self.days.append((day.date, entries))
+                self.missing[day.date] = len({e.paper.id for e in day.entries}) - len(entries)
+                for e, _ in entries:
+                    self.papers.setdefault(e.paper.id, []).append(day.date)
+        self.upvotes: dict[str, int | None] = {}
+        for _, entries in self.days:
+            for e, _ in entries:
+                self.upvotes[e.paper.id] = e.upvotes  # the latest day's count
+        self._keywords()
+
+    def _keywords(self) -> None:
+        """Keyword pages: arXiv categories always, Hugging Face keywords carried by enough papers."""
+        groups: dict[str, list[str]] = defaultdict(list)  # key -> paper ids
+        names: dict[str, Counter[str]] = defaultdict(Counter)
+        for pid in self.papers:
+            p = self.model.papers[pid]
+            keys = set()
+            for cat in p.categories:
+                cat = " ".join(cat.split())
+                if cat:
+                    keys.add(("cat", cat))
+                    names[f"cat:{cat}"][cat] += 1
+            for kw in p.ai_keywords:
+                shown = " ".join(kw.split())
+                if shown:
+                    keys.add(("kw", shown.casefold()))
+                    names[f"kw:{shown.casefold()}"][shown] += 1
+            for kind, key in keys:
+                groups[f"{kind}:{key}"].append(pid)
+        self.keyword_pages: dict[str, dict[str, Any]] = {}
+        for full, pids in groups.items():
+            kind, _, key = full.partition(":")
+            if kind == "kw" and len(pids) < self.model.keyword_min:
+                continue
+            self.keyword_pages[full] = {"kind": kind, "name": names[full].most_common(1)[0][0],
+                                        "slug": keyword_slug(kind, key), "papers": pids}
+
+    def _keyword_links(self, p: Paper, root: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        def link(kind: str, shown: str) -> dict[str, Any]:
+            key = f"{kind}:{shown if kind == 'cat' else shown.casefold()}"
+            page = self.keyword_pages.get(key)
+            return {"name": shown, "href": f"{root}{self.lang}/keywords/{page['slug']}.html" if page else None}
+
+        cats = [link("cat", " ".join(c.split())) for c in p.categories if c.strip()]
+        kws = [link("kw", " ".join(k.split())) for k in p.ai_keywords if k.strip()]
+        return cats, kws
+
+    # -- page contexts ----------------------------------------------------------------------------
+    def pages(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        lang = self.lang
+        yield f"{lang}/index.html", "day.html", self.front_context(root="../")
+        for i, (date, _) in enumerate(self.days):
+            yield f"{lang}/days/{date}.html", "day.html", self.day_context(i)
+        for pid in self.papers:
+            yield f"{lang}/papers/{paper_slug(pid)}.html", "paper.html", self.paper_context(pid)
+        yield f"{lang}/archive.html", "archive.html", self.archive_context()
+        yield f"{lang}/keywords.html", "keywords.html", self.keywords_context()
+        for key, page in self.keyword_pages.items():
+            yield f"{lang}/keywords/{page['slug']}.html", "keyword.html", self.keyword_context(key)
+        yield f"{lang}/search.html", "search.html", self.search_context()
+
+    def _alternates(self, rel_for: Callable[[str], str | None], root: str) -> list[dict[str, str]]:
+        out = []
+        for code in self.model.langs:
+            rel = rel_for(code)
+            if rel is not None:
+                out.append({"code": code, "name": i18n.lang_name(code), "href": root + rel,
+                            "current": code == self.lang})
+        return out if len(out) > 1 else []
+
+    def _base(self, rel: str, alternates: list[dict[str, str]]) -> dict[str, Any]:
+        return self.model._base(rel, self.lang, alternates)
+
+    def card(self, e: SiteEntry, summaries: list[Summary], root: str) -> dict[str, Any]:
+        p = e.paper
+        s = summaries[0]
+        return {
+            "id": p.id,
+            "anchor": "p-" + paper_slug(p.id),
+            "href": f"{root}{self.lang}/papers/{paper_slug(p.id)}.html",
+            "title": p.title or p.id,
+            "title_lang": text_lang(p.title),
+            "authors": p.authors[:AUTHORS_ON_CARD],
+            "more_authors": max(0, len(p.authors) - AUTHORS_ON_CARD),
+            "upvotes": e.upvotes,
+            "comments": p.num_comments,
+            "thumb": self.model.thumb(p),
+            "sections": ordered_sections(s),
+            "summary_lang": s.key.lang,
+            "links": self.links(p),
+        }
+
+    def links(self, p: Paper) -> dict[str, Any]:
+        return {
+            "abs": ARXIV_ABS_URL.format(id=p.id),
+            "pdf": ARXIV_PDF_URL.format(id=p.id),
+            "hf": HF_PAPER_URL.format(id=p.id),
+            "github": github_url(p.github_repo),
+            "stars": p.github_stars,
+            "project": safe_url(p.project_page),
+        }
+
+    def day_context(self, index: int, front: bool = False, root: str | None = None) -> dict[str, Any]:
+        date, entries = self.days[index]
+        rel = f"{self.lang}/days/{date}.html"
+        if root is None:
+            root = "../../"
+        views = self.model._by_lang
+
+        def alternate(code: str) -> str | None:
+            if front:
+                return f"{code}/index.html" if views[code].days else None
+            return f"{code}/days/{date}.html" if date in views[code].missing else None
+
+        alternates = self._alternates(alternate, root)
+        prev_href = f"{root}{self.lang}/days/{self.days[index - 1][0]}.html" if index > 0 else None
+        next_href = (f"{root}{self.lang}/days/{self.days[index + 1][0]}.html"
+                     if index + 1 < len(self.days) else None)
+        ctx = self._base(rel, alternates)
+        ctx["root"] = root
+        ctx.update({
+            "kind": "front" if front else "day",
+            "date": date,
+            "day_href": f"{root}{rel}",
+            "papers": [self.card(e, ss, root) for e, ss in entries],
+            "missing": self.missing.get(date, 0),
+            "prev": None if front else prev_href,
+            "next": None if front else next_href,
+            "canonical_lang": self.lang,
+        })
+        return ctx
+
+    def front_context(self, root: str) -> dict[str, Any]:
+        if not self.days:
+            ctx = self._base(f"{self.lang}/index.html", [])
+            ctx.update({"kind": "front", "date": None, "papers": [], "missing": 0, "prev": None,
+                        "next": None, "day_href": None, "canonical_lang": self.lang})
+            ctx["root"] = root
+            return ctx
+        return self.day_context(len(self.days) - 1, front=True, root=root)
+
+    def summary_dict(self, s: Summary) -> dict[str, Any]:
+        return {
+            "model": s.key.model,
+            "text_source": s.key.text_source,
+            "prompt_version": s.key.prompt_version,
+            "version": s.key.version,
+            "created_at": s.created_at,
+            "attempts": s.attempts,
+            "sections": ordered_sections(s),
+            "findings": [f.as_dict() for f in s.findings],
+        }
+
+    def paper_context(self, pid: str) -> dict[str, Any]:
+        p = self.model.papers[pid]
+        root = "../../"
+        slug = paper_slug(pid)
+        rel = f"{self.lang}/papers/{slug}.html"
+        alternates = self._alternates(
+            lambda code: f"{code}/papers/{slug}.html" if pid in self.model._by_lang[code].papers else None, root)
+        cats, kws = self._keyword_links(p, root)
+        summaries = [s for s in self.model.summaries[pid] if s.key.lang == self.lang and s.sections]
+        ctx = self._base(rel, alternates)
+        ctx.update({
+            "kind": "paper",
+            "id": p.id,
+            "title": p.title or p.id,
+            "title_lang": text_lang(p.title),
+            "authors": p.authors,
+            "affiliations": [", ".join(a) for a in p.affiliations] if p.affiliations else [],
+            "abstract": p.abstract,
+            "abstract_lang": text_lang(p.abstract),
+            "upvotes": self.upvotes.get(pid),
+            "comments": p.num_comments,
+            "published_at": (p.published_at or "")[:10] or None,
+            "version": p.version,
+            "organization": p.organization,
+            "comment": p.comment,
+            "journal_ref": p.journal_ref,
+            "doi": p.doi,
+            "thumb": self.model.thumb(p),
+            "gallery": self.model.gallery(p),
+            "links": self.links(p),
+            "categories": cats,
+            "keywords": kws,
+            "dates": [{"date": d, "href": f"{root}{self.lang}/days/{d}.html"} for d in self.papers[pid]],
+            "summaries": [self.summary_dict(s) for s in summaries],
+        })
+        return ctx
+
+    def archive_context(self) -> dict[str, Any]:
+        root = "../"
+        rel = f"{self.lang}/archive.html"
+        counts = {date: len(entries) for date, entries in self.days}
+        ctx = self._base(rel, self._alternates(lambda code: f"{code}/archive.html", root))
+        ctx.update({
+            "kind": "archive",
+            "months": calendar_months(counts, self.lang, lambda d: f"{root}{self.lang}/days/{d}.html"),
+            "days": [{"date": d, "count": c, "href": f"{root}{self.lang}/days/{d}.html"}
+                     for d, c in sorted(counts.items(), reverse=True)],
+        })
+        return ctx
+
+    def keywords_context(self) -> dict[str, Any]:
+        root = "../"
+        ctx = self._base(f"{self.lang}/keywords.html",
+                         self._alternates(lambda code: f"{code}/keywords.html", root))
+
+        def items(kind: str) -> list[dict[str, Any]]:
+            rows = [{"name": page["name"], "count": len(page["papers"]),
+                     "href": f"{root}{self.lang}/keywords/{page['slug']}.html"}
+                    for page in self.keyword_pages.values() if page["kind"] == kind]
+            return sorted(rows, key=lambda r: (-r["count"], r["name"].casefold()))
+
+        ctx.update({"kind": "keywords", "categories": items("cat"), "keywords": items("kw"),
+                    "keyword_min": self.model.keyword_min})
+        return ctx
+
+    def keyword_context(self, key: str) -> dict[str, Any]:
+        page = self.keyword_pages[key]
+        root = "../../"
+        rel = f"{self.lang}/keywords/{page['slug']}.html"
+        ctx = self._base(rel, self._alternates(
+            lambda code: rel.replace(f"{self.lang}/", f"{code}/", 1)
+            if key in self.model._by_lang[code].keyword_pages else None, root))
+        papers = []
+        for pid in page["papers"]:
+            p = self.model.papers[pid]
+            papers.append({"title": p.title or p.id, "title_lang": text_lang(p.title),
+                           "href": f"{root}{self.lang}/papers/{paper_slug(pid)}.html",
+                           "date": self.papers[pid][-1], "id": pid})
+        papers.sort(key=lambda r: (r["date"], r["id"]), reverse=True)
+        ctx.update({"kind": "keyword", "name": page["name"], "keyword_kind": page["kind"], "papers": papers})
+        return ctx
+
+    def search_context(self) -> dict[str, Any]:
+        root = "../"
+        ctx = self._base(f"{self.lang}/search.html", self._alternates(lambda code: f"{code}/search.html", root))
+        ctx["kind"] = "search"
+        return ctx
+
+
+# -- the calendar -------------------------------------------------------------------------------
+
+CELL_W, CELL_H, HEAD_H, PAD = 46, 40, 24, 2
+
+
+def _bucket(n: int) -> int:
+    return 0 if n <= 0 else 1 if n < 6 else 2 if n < 16 else 3 if n < 31 else 4
+
+
+def calendar_months(counts: dict[str, int], lang: str, href: Callable[[str], str]) -> list[dict[str, Any]]:
+    """One month grid per month that has a day, newest first: cells positioned for an SVG picture,
+    Monday first, each with its day, its number of papers and its page."""
+    months: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for date in counts:
+        d = dt.date.fromisoformat(date)
+        months[(d.year, d.month)].append(date)
+    weekdays = i18n.strings(lang)["weekdays"].split()
+    s = i18n.strings(lang)
+    out = []
+    for (year, month) in sorted(months, reverse=True):
+        first_weekday, ndays = calendar.monthrange(year, month)
+        cells = []
+        for day in range(1, ndays + 1):
+            slot = first_weekday + day - 1
+            col, row = slot % 7, slot // 7
+            date = f"{year:04d}-{month:02d}-{day:02d}"
+            n = counts.get(date, 0)
+            cells.append({"x": col * CELL_W + PAD, "y": HEAD_H + row * CELL_H + PAD, "day": day, "count": n,
+                          "bucket": _bucket(n), "href": href(date) if n else None,
+                          "label": s["day_label"].format(date=date, n=n)})
+        rows = (first_weekday + ndays + 6) // 7
+        label = i18n.month_label(lang, year, month)
+        out.append({
+            "label": label,
+            "aria": s["calendar_label"].format(month=label),
+            "width": 7 * CELL_W + 2 * PAD,
+            "height": HEAD_H + rows * CELL_H + 2 * PAD,
+            "cell_w": CELL_W - 4, "cell_h": CELL_H - 4,
+            "weekdays": [{"x": i * CELL_W + PAD + (CELL_W - 4) / 2, "name": w} for i, w in enumerate(weekdays)],
+            "cells": cells,
+            "total": sum(counts.get(d, 0) for d in months[(year, month)]),
+        })
+    return out
+
+
+# -- rendering ----------------------------------------------------------------------------------
+
+_ENV: Any = None
+_MD: Any = None
+SUMMARY_TAGS = {"p", "em", "strong", "code", "ul", "ol", "li", "br", "sub", "sup", "b", "i", "blockquote"}
+
+
+def markdown_html(text: str) -> Any:
+    """A summary's Markdown as HTML: raw HTML in it is shown as text (markdown-it with html off),
+    and the result is sanitized (nh3): no links, images, scripts, styles or attributes survive."""
+    global _MD
+    import nh3
+    from markupsafe import Markup
+
+    if _MD is None:
+        from markdown_it import MarkdownIt
+
+        _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    html = _MD.render(text or "")
+    return Markup(nh3.clean(html, tags=SUMMARY_TAGS, attributes={}, link_rel=None, strip_comments=True))
+
+
+def env() -> Any:
+    global _ENV
+    if _ENV is None:
+        import jinja2
+
+        _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                  keep_trailing_newline=True)
+        _ENV.filters["md"] = markdown_html
+        _ENV.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+        _ENV.globals["CSP"] = CSP
+    return _ENV
+
+
+def render_page(template: str, context: dict[str, Any]) -> str:
+    t = i18n.strings(context["lang"])
+    ui = context["ui"]
+
+    def tr(key: str, **kw: Any) -> str:
+        return t[key].format(**kw) if kw else t[key]
+
+    return env().get_template(template).render(context, t=tr, ui_attr=ui if ui != context["lang"] else None)
+
+
+@contextlib.contextmanager
+def _build_lock(out: Path) -> Iterator[None]:
+    """One build at a time per output folder (two would fight over DIR.new)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock = out.with_name(f".{out.name}.lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+_FINGERPRINT: str | None = None
+
+
+def fingerprint() -> str:
+    """What every page depends on besides its data: the templates, the static files and this code."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        h = hashlib.sha256(f"site-format-{SITE_FORMAT}".encode())
+        for path in sorted(HERE.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg"):
+                h.update(str(path.relative_to(HERE)).encode())
+                h.update(path.read_bytes())
+        _FINGERPRINT = h.hexdigest()
+    return _FINGERPRINT
+
+
+class Writer:
+    """Writes pages into the new folder, or links them from the old one when their inputs (and the
+    code that renders them) have not changed."""
+
+    def __init__(self, new: Path, old: Path, old_pages: dict[str, str], fingerprint: str) -> None:
+        self.new, self.old, self.old_pages, self.fp = new, old, old_pages, fingerprint
+        self.pages: dict[str, str] = {}
+        self.search = False
+        self.written: list[str] = []
+        self.kept = 0
+        self._dirs: set[Path] = set()
+
+    def _target(self, rel: str) -> Path:
+        if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel:
+            raise SiteError(f"refusing to write outside the site: {rel!r}")
+        path = self.new / rel
+        if path.parent not in self._dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(path.parent)
+        return path
+
+    def page(self, rel: str, context: dict[str, Any], render: Callable[[], str]) -> None:
+        data = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+        key = hashlib.sha256(f"{self.fp}\n{rel}\n{data}".encode()).hexdigest()
+        self._emit(rel, key, lambda: render().encode("utf-8"))
+
+    def file(self, rel: str, data: bytes) -> None:
+        key = hashlib.sha256(self.fp.encode() + b"\n" + data).hexdigest()
+        self._emit(rel, key, lambda: data)
+
+    def _emit(self, rel: str, key: str, produce: Callable[[], bytes]) -> None:
+        target = self._target(rel)
+        self.pages[rel] = key
+        old = self.old / rel
+        if self.old_pages.get(rel) == key and old.is_file():
+            try:
+                os.link(old, target)
+            except OSError:
+                shutil.copyfile(old, target)
+            self.kept += 1
+            return
+        target.write_bytes(produce())
+        self.written.append(rel)
+
+    def write_manifest(self) -> None:
+        body = {"format": SITE_FORMAT, "generator": "dailypapers", "fingerprint": self.fp,
+                "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                "search": self.search, "pages": self.pages}
+        (self.new / MANIFEST).write_text(json.dumps(body, ensure_ascii=False, indent=0, sort_keys=True),
+                                         encoding="utf-8")
+
+
+# -- the folder: recovery, the manifest, the swap ------------------------------------------------------
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    try:
+        body = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(body, dict) or body.get("format") != SITE_FORMAT or not isinstance(body.get("pages"), dict):
+        return {}
+    pages = {str(k): str(v) for k, v in body["pages"].items()}
+    if body.get("search") is True:
+        pages[SEARCH_KEY] = "yes"
+    return pages
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out} is a file; the site is a folder: give -o a folder name")
+    if out.is_dir() and not (out / MANIFEST).exists() and any(out.iterdir()):
+        raise ConfigError(f"{out} is a folder that holds something other than a dailypapers site; "
+                          "give -o a new or empty folder (a rebuild replaces the whole folder)")
+
+
+def _recover(out: Path) -> None:
+    """Undo what a build that died in the middle of the swap left: the old site under DIR.old."""
+    old = out.with_name(out.name + ".old")
+    if not out.exists() and old.is_dir():
+        os.rename(old, out)
+    elif old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0
+
+
+def _swap(new: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new)  # it holds the previous site now
+        return
+    old = out.with_name(out.name + ".old")
+    os.rename(out, old)
+    os.rename(new, out)
+    shutil.rmtree(old)
+
+
+# -- search -------------------------------------------------------------------------------------
+
+def pagefind_executable() -> str:
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as e:
+        raise SiteError("the search index needs Pagefind: pip install 'pagefind[bin]' "
+                        f"(or build without search) ({e})")
+    try:
+        return str(get_executable())
+    except FileNotFoundError as e:
+        raise SiteError(f"the pagefind[bin] package has no binary for this machine ({e})")
+
+
+def run_pagefind(site: Path) -> None:
+    """Index the paper pages (each language in its own index, by the `lang` of its <html>)."""
+    cmd = [pagefind_executable(), "--site", str(site), "--output-subdir", "pagefind",
+           "--glob", "*/papers/*.html", "--quiet"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise SiteError(f"pagefind could not index {site}: {e}")
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip()[-800:]
+        raise SiteError(f"pagefind failed (exit {proc.returncode}) indexing {site}: {tail}")
