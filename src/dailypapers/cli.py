@@ -267,7 +267,8 @@ def _render_site(ctx: click.Context, settings: Settings, lang: str | None, outpu
     from dailypapers import pipeline
 
     store = pipeline.open_store(settings)
-    r = pipeline.build_site(store, settings, output or settings.home / "site", langs=[lang] if lang else None,
+    r = pipeline.build_site(store, settings, output or settings.site_dir or settings.home / "site",
+                            langs=[lang] if lang else None,
                             base_url=base_url, progress=_progress(ctx))
     for note in r.notes:
         click.echo(f"note: {note}", err=True)
@@ -328,6 +329,9 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
     backend = pipeline.get_backend(settings.llm, settings)
     spend = pipeline.run_budget(settings, backend)
     days = _dates(settings, date, since, until)
+    targets = settings.run_publishes()
+    # A backfill sends no mail or chat for old days: it rebuilds the site once at the end.
+    pubs = [pipeline.publisher(settings, t) for t in targets if t != "site"] if len(days) == 1 else []
     ranged = since is not None or until is not None  # -o is a folder, even when the range is one day
     if ranged and output is not None and output.suffix:
         raise click.UsageError("with --since/--until, -o names a folder (one digest per day)")
@@ -355,6 +359,10 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
                     progress.advance(f"{day}: {report.done} summarized, {tokens} tokens{cost}")
                 if report.stopped:
                     break
+                if not backfill and (pubs or "site" in targets):
+                    failed = _publish_day(ctx, settings, store, digest.date, "site" in targets, pubs) or failed
+            if backfill and "site" in targets:
+                failed = _publish_day(ctx, settings, store, days[-1], True, []) or failed
         finally:
             if progress:
                 progress.stop()
@@ -596,26 +604,36 @@ def publish(ctx: click.Context, date: str | None, lang: str | None, targets: tup
         raise click.UsageError("say where to publish: --to site, email, slack, discord or telegram (or name "
                                "[email] recipients and [chat] services in the config file)")
     pubs = [pipeline.publisher(settings, t) for t in chosen if t != "site"]  # bad settings stop all, first
-    failed = False
     with _lock(ctx, settings):
-        store = pipeline.open_store(settings)
-        if "site" in chosen:
-            try:
-                _render_site(ctx, settings, None, getattr(settings, "site_dir", None), None)
-            except ConfigError:
-                raise
-            except DailyPapersError as e:
-                click.echo(f"site: failed: {e}", err=True)
-                failed = True
-        for pub in pubs:
-            try:
-                r = pipeline.publish(store, settings, day, settings.lang, pub, again)
-            finally:
-                getattr(pub, "close", lambda: None)()
-            _report_publish(r)
-            failed = failed or r.error is not None
+        failed = _publish_day(ctx, settings, pipeline.open_store(settings), day, "site" in chosen, pubs, again)
     if failed:
         sys.exit(1)
+
+
+def _publish_day(ctx: click.Context, settings: Settings, store: Any, day: str, site: bool, pubs: list[Any],
+                 again: bool = False) -> bool:
+    """Build the site and send the day to each publisher (each at most once per day and channel);
+    returns whether anything failed. The caller holds the run lock."""
+    from dailypapers import pipeline
+    from dailypapers.errors import ConfigError, DailyPapersError
+
+    failed = False
+    if site:
+        try:
+            _render_site(ctx, settings, None, settings.site_dir, None)
+        except ConfigError:
+            raise
+        except DailyPapersError as e:
+            click.echo(f"site: failed: {e}", err=True)
+            failed = True
+    for pub in pubs:
+        try:
+            r = pipeline.publish(store, settings, day, settings.lang, pub, again)
+        finally:
+            getattr(pub, "close", lambda: None)()
+        _report_publish(r)
+        failed = failed or r.error is not None
+    return failed
 
 
 def _report_publish(r: Any) -> None:

@@ -44,8 +44,19 @@ class Settings:
     llm_rpm: int | None = None  # requests per minute to the LLM [default: the provider's, or none]
     llm_tpm: int | None = None  # tokens per minute to the LLM
     prices: dict[str, object] | None = None  # the config file's [prices] table
+    publish: str | None = None  # where `run` publishes each day: "site,email,slack,..." (comma-separated)
+    site_dir: Path | None = None  # where the site is built [default: HOME/site]
     email: dict[str, object] | None = None  # the config file's [email] table (publish --to email)
     chat: dict[str, object] | None = None  # the config file's [chat] table (publish to chat services)
+
+    def run_publishes(self) -> list[str]:
+        """The targets `run` publishes each day to, from the `publish` setting."""
+        targets = [t.strip() for t in (self.publish or "").split(",") if t.strip()]
+        bad = [t for t in targets if t not in ("site", "email", "slack", "discord", "telegram")]
+        if bad:
+            raise ConfigError(f"publish {self.publish!r}: unknown target(s) {', '.join(bad)}; "
+                              "use site, email, slack, discord, telegram")
+        return list(dict.fromkeys(targets))
 
     @property
     def run_lock(self) -> Path:
@@ -128,6 +139,8 @@ _ENV = {
     "budget": "DAILYPAPERS_BUDGET",
     "llm_rpm": "DAILYPAPERS_LLM_RPM",
     "llm_tpm": "DAILYPAPERS_LLM_TPM",
+    "publish": "DAILYPAPERS_PUBLISH",
+    "site_dir": "DAILYPAPERS_SITE_DIR",
 }
 
 
@@ -187,7 +200,7 @@ def load_settings(**flags: object) -> Settings:
     types = {"home": Path, "concurrency": int, "retries": int, "timeout": float,
              "max_retry_wait": float, "hf_page_size": int, "arxiv_delay": float,
              "max_input_tokens": int, "max_pdf_mb": float, "max_consecutive_failures": int,
-             "lock_wait": float, "budget": float, "llm_rpm": int, "llm_tpm": int}
+             "lock_wait": float, "budget": float, "llm_rpm": int, "llm_tpm": int, "site_dir": Path}
     known = {f.name for f in fields(Settings)}
     unknown = set(file_values) - known - {"api_key", "token"}
     if unknown:
@@ -213,6 +226,8 @@ def load_settings(**flags: object) -> Settings:
             if name in _PUBLISH_TABLES:
                 values[name] = _publish_table(name, raw)
                 continue
+            if name == "publish" and isinstance(raw, list):
+                raw = ",".join(str(x) for x in raw)
             values[name] = _coerce(name, raw, types.get(name, str))
     values.setdefault("home", default_home())
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -223,6 +238,7 @@ def load_settings(**flags: object) -> Settings:
     if settings.arxiv_delay < 0:
         raise ConfigError("arxiv_delay cannot be negative")
     settings.sources_order()
+    settings.run_publishes()
     if settings.checks not in ("strict", "standard", "off"):
         raise ConfigError(f"checks {settings.checks!r}: use strict, standard or off")
     return settings

@@ -1,0 +1,661 @@
+"""The built site in a real browser: Debian's Chromium, headless, driven by Playwright's Python
+package (`executable_path`: Playwright's own browser downloads are never used).
+
+One site is built from a real store (three days of Korean and English summaries, and a day whose
+titles, abstracts, authors, keywords, model names and summaries carry script tags, event handlers,
+`javascript:` links and broken markup), with thumbnails downloaded from a local fake of the
+Hugging Face CDN and a Pagefind index. It is served by a real HTTP server on 127.0.0.1 under a
+sub-path (`/sub/`) and also opened from disk. The tests check that every page loads with no
+console error, no failed request and nothing asked of another host; that search finds a paper by
+a Korean and by an English word; that the language switch, the dark theme and keyboard focus
+work; that hostile text is shown as text and never runs (with the Content-Security-Policy
+enforced, and with it bypassed, so that escaping alone is tested); and they save screenshots at
+phone and desktop widths to tests/artifacts/.
+
+Skipped only when /usr/bin/chromium is absent (.ci/run installs it)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Debian's chromium at /usr/bin/chromium (.ci/run installs it: "
+                                       "apt-get install chromium fonts-noto-cjk)")
+
+from playwright.sync_api import BrowserContext, Page, sync_playwright  # noqa: E402
+
+from dailypapers import pipeline  # noqa: E402
+from dailypapers.models import Finding, Listing, Section, Summary, SummaryKey  # noqa: E402
+from dailypapers.render.site.build import paper_slug  # noqa: E402
+from dailypapers.sources.hf_daily import parse_items  # noqa: E402
+from dailypapers.store import Store  # noqa: E402
+from tests.fakes import Answer  # noqa: E402
+from tests.site_helpers import DAYS, MediaHost, fill, items, png, settings_for, summary  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+PREFIX = "/sub/"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+LIGHT_BG = "rgb(251, 251, 250)"  # --bg of site.css
+DARK_BG = "rgb(18, 19, 22)"
+
+# Each in exactly one paper of its language's index (and in no abstract).
+KO_UNIQUE = "두더지"  # an extra Korean summary of 2502.00202
+KO_UNIQUE_PAPER = "2502.00202"
+EN_UNIQUE = "axolotl"  # an extra English summary of 2502.00404
+EN_UNIQUE_PAPER = "2502.00404"
+
+HOSTILE_DATE = "2025-02-02"  # before the fixture's days: not the front page
+HOSTILE_ID = "2502.00999"
+NEIGHBOUR_ID = "2502.00998"  # listed after the hostile paper: broken markup must not swallow it
+PWN = "window.__pwned=1"
+HOSTILE_TITLE = f'<script>{PWN}</script> Hostile <img src=x onerror="{PWN}"> </h1><b>Title'
+HOSTILE_ABSTRACT = (f'</p><script>{PWN}</script><a href="javascript:{PWN}">click me</a> '
+                    f'<img src=x onerror="{PWN}"> <svg onload="{PWN}"> <div>unclosed')
+HOSTILE_AUTHOR = f'<b onmouseover="{PWN}">Eve</b>'
+HOSTILE_KEYWORD = f"<script>{PWN}</script>"
+HOSTILE_MODEL = f'<img src=x onerror="{PWN}">'
+HOSTILE_SECTIONS = {
+    "ko": [Section("What's New", f"<script>{PWN}</script> **굵게** 새로운 점 <img src=x onerror=\"{PWN}\">"),
+           Section("Technical Details", f"[click](javascript:{PWN}) <a href=\"javascript:{PWN}\">링크</a> "
+                                        f"![x](javascript:{PWN})"),
+           Section("Performance Highlights", f'<div><p>닫히지 않은 <b>태그 "quotes" & <svg onload="{PWN}"> '
+                                             f'<iframe src="javascript:{PWN}">')],
+    "en": [Section("What's New", f"<script>{PWN}</script> **bold** news <img src=x onerror=\"{PWN}\">"),
+           Section("Technical Details", f"[click](javascript:{PWN}) <a href=\"javascript:{PWN}\">link</a>"),
+           Section("Performance Highlights", f'<div><p>unclosed <b>tags "quotes" & <svg onload="{PWN}">')],
+}
+COLOURS = [(66, 103, 178), (219, 68, 55), (15, 157, 88), (244, 180, 0), (171, 71, 188), (0, 172, 193),
+           (255, 112, 67), (92, 107, 192), (124, 179, 66), (141, 110, 99)]
+
+
+# -- the site -----------------------------------------------------------------------------------
+
+def _fill_hostile(store: Store, thumb_base: str) -> None:
+    base = items(thumb_base)
+    hostile, neighbour = json.loads(json.dumps(base[0])), json.loads(json.dumps(base[1]))
+    hostile["paper"].update(id=HOSTILE_ID, title=HOSTILE_TITLE, summary=HOSTILE_ABSTRACT,
+                            ai_keywords=[HOSTILE_KEYWORD, "sparse routing"], projectPage=f"javascript:{PWN}",
+                            githubRepo=f'javascript:{PWN}//"><script>{PWN}</script>')
+    hostile["paper"]["authors"][0]["name"] = HOSTILE_AUTHOR
+    hostile["title"], hostile["summary"] = HOSTILE_TITLE, HOSTILE_ABSTRACT
+    hostile["thumbnail"] = f"javascript:{PWN}"
+    neighbour["paper"].update(id=NEIGHBOUR_ID, ai_keywords=[HOSTILE_KEYWORD])
+    neighbour["thumbnail"] = f"{thumb_base}/social-thumbnails/papers/{NEIGHBOUR_ID}.png"
+    its = [hostile, neighbour]
+    store.save_listing(Listing(HOSTILE_DATE, "hf", parse_items(its, HOSTILE_DATE), [json.dumps(its)]))
+    reason = f"<script>{PWN}</script> the figure was not found"
+    for lang in ("ko", "en"):
+        store.save_summary(Summary(SummaryKey(HOSTILE_ID, 1, "abstract", lang, HOSTILE_MODEL, "v1"),
+                                   HOSTILE_SECTIONS[lang], created_at="2025-02-02T01:00:00Z",
+                                   findings=[Finding("numbers", "soft", reason, "Performance Highlights")]))
+    store.save_summary(summary(NEIGHBOUR_ID, "ko", created_at="2025-02-02T01:00:00Z"))
+
+
+def _fill_unique_words(store: Store) -> None:
+    store.save_summary(Summary(
+        SummaryKey(KO_UNIQUE_PAPER, 1, "abstract", "ko", "fake/model-b", "v1"),
+        [Section("What's New", f"{KO_UNIQUE} 실험으로 작은 모델이 산술 오류를 스스로 점검합니다."),
+         Section("Technical Details", "자기 점검 단계를 학습 과정에 넣습니다."),
+         Section("Performance Highlights", "1.5B 모델이 GSM8K에서 71.3%에 이릅니다.")],
+        created_at="2025-02-06T01:00:00Z"))
+    store.save_summary(Summary(
+        SummaryKey(EN_UNIQUE_PAPER, 1, "abstract", "en", "fake/model-b", "v1"),
+        [Section("What's New", f"An {EN_UNIQUE} of a token: models learn to say they do not know."),
+         Section("Technical Details", "The token is trained with a calibration loss."),
+         Section("Performance Highlights", "Hallucinations drop by a third.")],
+        created_at="2025-02-06T01:00:00Z"))
+
+
+@dataclass
+class Site:
+    path: Path
+    order: dict[str, list[str]]
+    report: Any
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    tmp = tmp_path_factory.mktemp("browser-site")
+    with MediaHost() as host:
+        for i, pid in enumerate([f"2502.00{n}0{n}" for n in range(1, 10)] + [NEIGHBOUR_ID]):
+            host.files[f"/social-thumbnails/papers/{pid}.png"] = Answer(
+                200, png(320, 180, COLOURS[i % len(COLOURS)]), {"Content-Type": "image/png"})
+        settings = settings_for(tmp / "home", host.url)
+        store = Store.open(settings.db_path)
+        order = fill(store, host.url)
+        _fill_hostile(store, host.url)
+        _fill_unique_words(store)
+        report = pipeline.build_site(store, settings, tmp / "site", download_media=True, search=True)
+    assert report.search and report.media is not None and report.media.downloaded >= 7, report.media
+    return Site(tmp / "site", order, report)
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves the site under PREFIX only, as a static host serving it from a sub-path would."""
+
+    def translate_path(self, path: str) -> str:
+        clean = path.split("?", 1)[0].split("#", 1)[0]
+        if not clean.startswith(PREFIX):
+            return str(Path(self.directory) / ".not-served")
+        return super().translate_path("/" + path[len(PREFIX):])
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base(site: Site) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site.path)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# -- the browser --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def playwright_() -> Iterator[Any]:
+    with sync_playwright() as p:
+        yield p
+
+
+def _context(p: Any, profile: Path, **options: Any) -> BrowserContext:
+    ctx = p.chromium.launch_persistent_context(
+        str(profile), executable_path=str(CHROMIUM), headless=True, args=ARGS, viewport=DESKTOP,
+        color_scheme="light", locale="en-US", service_workers="block", **options)
+    ctx.set_default_timeout(10_000)
+    return ctx
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    """A fresh profile; the page's Content-Security-Policy enforced."""
+    ctx = _context(playwright_, tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def browser_no_csp(playwright_: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    """A second fresh profile that ignores the Content-Security-Policy: what is left to stop
+    hostile text from running there is the escaping alone."""
+    ctx = _context(playwright_, tmp_path_factory.mktemp("chromium-profile-no-csp"), bypass_csp=True)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@dataclass
+class Watch:
+    """Everything that went wrong on a page, and every URL it asked for."""
+
+    allowed_schemes: tuple[str, ...] = ("http",)
+    console: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    bad_status: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def foreign(self) -> list[str]:
+        out = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob"):
+                continue
+            if parts.scheme not in self.allowed_schemes or (parts.scheme == "http" and parts.hostname != "127.0.0.1"):
+                out.append(url)
+        return out
+
+    def problems(self) -> dict[str, list[str]]:
+        found = {"console errors": self.console, "page errors": self.errors, "failed requests": self.failed,
+                 "responses >= 400": self.bad_status, "requests to another host": self.foreign()}
+        return {k: v for k, v in found.items() if v}
+
+    def assert_clean(self, where: str) -> None:
+        assert not self.problems(), f"{where}: {self.problems()}"
+
+
+def watch(page: Page, allowed_schemes: tuple[str, ...] = ("http",)) -> Watch:
+    w = Watch(allowed_schemes)
+
+    def on_console(msg: Any) -> None:
+        if msg.type in ("error", "assert"):
+            w.console.append(f"{msg.text} ({msg.location.get('url')}:{msg.location.get('lineNumber')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: w.errors.append(str(exc)))
+    page.on("requestfailed", lambda req: w.failed.append(f"{req.url}: {req.failure}"))
+    page.on("response", lambda res: w.bad_status.append(f"{res.status} {res.url}") if res.status >= 400 else None)
+    page.on("request", lambda req: w.requests.append(req.url))
+    return w
+
+
+_IMAGES_JS = """async () => {
+  const imgs = Array.from(document.images);
+  for (const img of imgs) img.loading = "eager";
+  await Promise.all(imgs.map(img => img.decode().catch(() => null)));
+  return imgs.map(img => ({src: img.getAttribute("src"), ok: img.complete && img.naturalWidth > 0}));
+}"""
+
+
+def load_images(page: Page) -> list[dict[str, Any]]:
+    """Load every image of the page (lazy ones too) and say which loaded."""
+    return page.evaluate(_IMAGES_JS)
+
+
+def open_page(ctx: BrowserContext, url: str, allowed_schemes: tuple[str, ...] = ("http",)) -> tuple[Page, Watch]:
+    page = ctx.new_page()
+    w = watch(page, allowed_schemes)
+    response = page.goto(url)
+    assert response is None or response.ok, f"{url}: {response and response.status}"
+    return page, w
+
+
+def body_bg(page: Page) -> str:
+    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+def pwned(page: Page) -> Any:
+    return page.evaluate("typeof window.__pwned === 'undefined' ? null : window.__pwned")
+
+
+def keyword_page(site: Site, lang: str, starts: str) -> str:
+    found = sorted(p.name for p in (site.path / lang / "keywords").glob(f"{starts}*.html"))
+    assert found, f"no {lang} keyword page starting with {starts}"
+    return f"{lang}/keywords/{found[0]}"
+
+
+# -- the pages load -----------------------------------------------------------------------------
+
+def test_every_kind_of_page_loads_cleanly_from_a_sub_path(browser: BrowserContext, base: str, site: Site) -> None:
+    pages = ["", "ko/index.html", f"ko/days/{DAYS[0]}.html", "ko/papers/2502.00101.html", "ko/archive.html",
+             "ko/keywords.html", keyword_page(site, "ko", "kw-sparse-routing"), "ko/search.html",
+             "en/index.html", f"en/days/{DAYS[0]}.html", "en/papers/2502.00101.html", "en/archive.html",
+             keyword_page(site, "en", "kw-sparse-routing"), f"ko/days/{HOSTILE_DATE}.html", f"ko/papers/{HOSTILE_ID}.html"]
+    for rel in pages:
+        page, w = open_page(browser, base + rel)
+        try:
+            images = load_images(page)
+            broken = [i["src"] for i in images if not i["ok"]]
+            assert not broken, f"{rel}: images that did not load: {broken}"
+            assert body_bg(page) == LIGHT_BG, f"{rel}: the stylesheet was not applied"
+            assert page.locator("#theme-toggle").is_visible(), f"{rel}: site.js did not run"
+            assert page.evaluate("document.documentElement.lang") in ("ko", "en")
+            assert page.locator("main h1").count() == 1, rel
+            w.assert_clean(rel)
+            assert any(urlsplit(u).path.startswith(PREFIX + "assets/site.css") for u in w.requests)
+        finally:
+            page.close()
+
+
+def test_thumbnails_downloaded_at_build_time_are_shown(browser: BrowserContext, base: str, site: Site) -> None:
+    page, w = open_page(browser, f"{base}ko/days/{DAYS[0]}.html")
+    try:
+        load_images(page)
+        cards = page.locator("ol.papers > li article.card")
+        assert cards.count() == len(site.order[DAYS[0]])
+        thumbs = page.eval_on_selector_all(
+            ".card .thumb img", "els => els.map(e => [e.getAttribute('src'), e.naturalWidth, e.className])")
+        media = [t for t in thumbs if t[0].startswith("../../media/")]
+        placeholders = [t for t in thumbs if "placeholder" in t[2]]
+        # 2502.00303 has no thumbnail: the placeholder; every other one came from the fake CDN
+        assert len(media) == len(thumbs) - 1 and len(placeholders) == 1, thumbs
+        assert all(width == 320 for _, width, _ in media), thumbs
+        w.assert_clean("day page")
+    finally:
+        page.close()
+
+
+# -- search -------------------------------------------------------------------------------------
+
+def _search(page: Page, term: str) -> list[str]:
+    page.fill("#q", term)
+    page.press("#q", "Enter")
+    page.wait_for_function(
+        "() => { const s = document.getElementById('search-status').textContent;"
+        " return s && s !== document.getElementById('search-form').dataset.msgBusy; }", timeout=15000)
+    return page.eval_on_selector_all("#search-results li > a", "els => els.map(e => e.href)")
+
+
+@pytest.mark.parametrize("lang,term,paper", [("ko", KO_UNIQUE, KO_UNIQUE_PAPER), ("en", EN_UNIQUE, EN_UNIQUE_PAPER)])
+def test_search_finds_the_one_paper_with_a_word(browser: BrowserContext, base: str, lang: str, term: str,
+                                                paper: str) -> None:
+    page, w = open_page(browser, f"{base}{lang}/search.html")
+    try:
+        found = _search(page, term)
+        expected = f"{base}{lang}/papers/{paper_slug(paper)}.html"
+        assert found == [expected], (term, found, page.inner_text("#search-status"))
+        assert term in page.inner_text("#search-results mark").replace(" ", "") or \
+            term in page.inner_text("#search-results")
+        assert page.locator("#search-results mark").count() >= 1
+        page.click("#search-results li > a")
+        page.wait_for_url(expected)
+        assert term in page.inner_text("main")
+        assert page.evaluate("document.documentElement.lang") == lang
+        # the query is kept in the address: a search can be linked to
+        page.goto(f"{base}{lang}/search.html?q={term}")
+        page.wait_for_selector("#search-results li > a")
+        assert page.eval_on_selector_all("#search-results li > a", "els => els.map(e => e.href)") == [expected]
+        w.assert_clean(f"search {term}")
+        assert any("/pagefind/" in u for u in w.requests)
+    finally:
+        page.close()
+
+
+def test_search_of_a_word_no_paper_has(browser: BrowserContext, base: str) -> None:
+    page, w = open_page(browser, f"{base}en/search.html")
+    try:
+        assert _search(page, "zyzzogeton") == []
+        assert page.inner_text("#search-status").strip()
+        w.assert_clean("search with no results")
+    finally:
+        page.close()
+
+
+# -- the language switch, the theme, the keyboard -----------------------------------------------
+
+def test_the_language_switch_goes_to_the_same_page_in_the_other_language(browser: BrowserContext, base: str) -> None:
+    page, w = open_page(browser, f"{base}ko/days/{DAYS[0]}.html")
+    try:
+        assert page.evaluate("document.documentElement.lang") == "ko"
+        assert page.get_attribute(".lang-switch a[hreflang=ko]", "aria-current") == "page"
+        page.click(".lang-switch a[hreflang=en]")
+        page.wait_for_url(f"{base}en/days/{DAYS[0]}.html")
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.get_attribute(".lang-switch a[hreflang=en]", "aria-current") == "page"
+        page.click(".card h2 a >> nth=0")
+        page.wait_for_url(f"{base}en/papers/*.html")
+        slug = page.url.rsplit("/", 1)[1]
+        page.click(".lang-switch a[hreflang=ko]")
+        page.wait_for_url(f"{base}ko/papers/{slug}")
+        assert page.evaluate("document.documentElement.lang") == "ko"
+        # the front page (served as the sub-path's index) switches to the English front page
+        page.goto(base)
+        page.click(".lang-switch a[hreflang=en]")
+        page.wait_for_url(f"{base}en/index.html")
+        assert page.evaluate("document.documentElement.lang") == "en"
+        w.assert_clean("language switch")
+    finally:
+        page.close()
+
+
+def test_a_day_with_no_english_summary_offers_no_switch(browser: BrowserContext, base: str) -> None:
+    page, w = open_page(browser, f"{base}ko/days/{DAYS[2]}.html")
+    try:
+        assert page.locator(".lang-switch").count() == 0
+        w.assert_clean("ko-only day")
+    finally:
+        page.close()
+
+
+def test_the_dark_theme_toggle_and_it_survives_a_reload(browser: BrowserContext, base: str) -> None:
+    page, w = open_page(browser, f"{base}ko/index.html")
+    try:
+        toggle = page.locator("#theme-toggle")
+        assert body_bg(page) == LIGHT_BG and toggle.get_attribute("aria-pressed") == "false"
+        toggle.click()
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        assert body_bg(page) == DARK_BG and toggle.get_attribute("aria-pressed") == "true"
+        page.reload()
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        assert body_bg(page) == DARK_BG and toggle.get_attribute("aria-pressed") == "true"
+        page.goto(f"{base}en/papers/2502.00101.html")  # every page of the site, in either language
+        assert body_bg(page) == DARK_BG
+        page.locator("#theme-toggle").click()
+        assert body_bg(page) == LIGHT_BG
+        page.reload()
+        assert body_bg(page) == LIGHT_BG and page.evaluate("document.documentElement.dataset.theme") == "light"
+        # a reader whose system is dark gets the dark theme until they choose
+        page.evaluate("localStorage.clear()")
+        page.emulate_media(color_scheme="dark")
+        page.reload()
+        assert body_bg(page) == DARK_BG and page.get_attribute("#theme-toggle", "aria-pressed") == "true"
+        page.locator("#theme-toggle").click()
+        assert body_bg(page) == LIGHT_BG
+        w.assert_clean("theme")
+    finally:
+        page.evaluate("localStorage.clear()")
+        page.close()
+
+
+_FOCUSED_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e), r = e.getBoundingClientRect();
+  return {tag: e.tagName.toLowerCase(), id: e.id, cls: e.className, text: e.textContent.trim().slice(0, 40),
+          href: e.getAttribute("href"), outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+          visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight};
+}"""
+
+
+def test_the_keyboard_reaches_the_main_links_and_the_theme_toggle(browser: BrowserContext, base: str) -> None:
+    page, w = open_page(browser, f"{base}ko/days/{DAYS[0]}.html")
+    try:
+        seen = []
+        for _ in range(16):
+            page.keyboard.press("Tab")
+            info = page.evaluate(_FOCUSED_JS)
+            assert info is not None
+            seen.append(info)
+            assert info["visible"], f"focused but not on screen: {info}"
+            assert info["outline"] != "none" and info["width"] >= 2, f"no visible focus: {info}"
+            if info["tag"] == "a" and (info["href"] or "").startswith("../../ko/papers/"):
+                break
+        hrefs = [s["href"] for s in seen]
+        assert seen[0]["cls"] == "skip" and hrefs[0] == "#main"
+        for target in ("index.html", "archive.html", "keywords.html", "search.html"):
+            assert f"../../ko/{target}" in hrefs, (target, hrefs)
+        assert "theme-toggle" in [s["id"] for s in seen]
+        assert "../../en/days/%s.html" % DAYS[0] in hrefs  # the language switch
+        assert (hrefs[-1] or "").startswith("../../ko/papers/")  # then the first paper
+        # the toggle works from the keyboard too
+        page.focus("#theme-toggle")
+        page.keyboard.press("Enter")
+        assert body_bg(page) == DARK_BG
+        page.keyboard.press("Space")
+        assert body_bg(page) == LIGHT_BG
+        # the skip link moves focus to the main content
+        page.goto(f"{base}ko/days/{DAYS[0]}.html")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        w.assert_clean("keyboard")
+    finally:
+        page.evaluate("localStorage.clear()")
+        page.close()
+
+
+# -- hostile text -------------------------------------------------------------------------------
+
+_CONTENT_JS = """() => ({
+  handlers: Array.from(document.querySelectorAll("*")).flatMap(e =>
+    Array.from(e.attributes).filter(a => a.name.toLowerCase().startsWith("on")).map(a => e.tagName + " " + a.name)),
+  jsLinks: Array.from(document.querySelectorAll("a[href], area[href], [src], [action], [formaction]")).filter(e => {
+    const v = (e.getAttribute("href") || e.getAttribute("src") || e.getAttribute("action") || "").trim().toLowerCase();
+    return v.startsWith("javascript:") || v.startsWith("data:") || (e.href && String(e.href).startsWith("javascript:"));
+  }).map(e => e.outerHTML.slice(0, 120)),
+  jsHref: document.querySelectorAll('a[href^="javascript:" i]').length,
+  scripts: Array.from(document.scripts).map(s => s.getAttribute("src")),
+  frames: document.querySelectorAll("iframe, object, embed, svg[onload], img[src=x]").length,
+})"""
+
+
+def _assert_inert(page: Page, where: str) -> None:
+    assert pwned(page) is None, f"{where}: hostile text ran"
+    found = page.evaluate(_CONTENT_JS)
+    assert found["handlers"] == [], f"{where}: {found['handlers']}"
+    assert found["jsLinks"] == [] and found["jsHref"] == 0, f"{where}: {found['jsLinks']}"
+    assert len(found["scripts"]) == 1 and found["scripts"][0].endswith("assets/site.js"), f"{where}: {found['scripts']}"
+    assert found["frames"] == 0, where
+
+
+def _visible_text(page: Page, text: str, where: str) -> None:
+    loc = page.get_by_text(text, exact=False)
+    assert loc.count() >= 1 and loc.first.is_visible(), f"{where}: {text!r} is not shown as text"
+
+
+_POKE_JS = """(selector) => {
+  let n = 0;
+  for (const e of document.querySelectorAll(selector + " *")) {
+    const events = ["mouseover", "mouseenter", "mousemove", "mousedown", "mouseup", "focus", "focusin"];
+    if (!e.closest("a, video, summary")) events.push("click", "dblclick");  // a link would leave the page
+    for (const type of events) e.dispatchEvent(new MouseEvent(type, {bubbles: true, cancelable: true}));
+    n++;
+  }
+  return n;
+}"""
+
+
+def _hover_and_click_everything_inside(page: Page, selector: str) -> None:
+    """Fire the pointer events of every element of the content at it (onmouseover, onclick...), and
+    move the real mouse over the page and click what is not a link."""
+    url = page.url
+    assert page.evaluate(_POKE_JS, selector) > 10
+    size = page.viewport_size or DESKTOP
+    for y in range(20, size["height"], 90):
+        for x in range(20, size["width"], 140):
+            page.mouse.move(x, y)
+    for text in page.query_selector_all(f"{selector} p, {selector} h1, {selector} h2, {selector} h3"):
+        if text.is_visible() and not text.query_selector("a"):
+            text.click(position={"x": 1, "y": 1})
+    assert page.url == url
+
+
+@pytest.mark.parametrize("csp", ["enforced", "bypassed"])
+def test_hostile_text_is_shown_as_text_and_never_runs(browser: BrowserContext, browser_no_csp: BrowserContext,
+                                                      base: str, site: Site, csp: str) -> None:
+    ctx = browser if csp == "enforced" else browser_no_csp
+    page, w = open_page(ctx, base)
+    try:
+        # clicking through: the front page, the archive, the hostile day, the hostile paper
+        page.click(".site-nav a[href$='archive.html']")
+        page.wait_for_url(f"{base}ko/archive.html")
+        page.click("details.day-list summary")
+        page.click(f"details.day-list a[href$='{HOSTILE_DATE}.html']")
+        page.wait_for_url(f"{base}ko/days/{HOSTILE_DATE}.html")
+        where = f"ko day ({csp})"
+        _assert_inert(page, where)
+        assert page.locator("ol.papers > li").count() == 2, "broken markup swallowed the next paper"
+        assert page.locator("footer.site-footer").is_visible()
+        _visible_text(page, f"<script>{PWN}</script> Hostile <img src=x onerror=\"{PWN}\">", where)
+        _visible_text(page, HOSTILE_AUTHOR, where)
+        _visible_text(page, f"<script>{PWN}</script>", where)
+        _visible_text(page, f"[click](javascript:{PWN})", where)
+        _visible_text(page, f'닫히지 않은 <b>태그 "quotes" & <svg onload="{PWN}">', where)
+        assert page.locator(".card strong").first.inner_text() == "굵게"  # Markdown was rendered
+        _hover_and_click_everything_inside(page, "main")
+        _assert_inert(page, where + " after clicks")
+
+        page.click(f'[id="p-{paper_slug(HOSTILE_ID)}-t"] a')
+        page.wait_for_url(f"{base}ko/papers/{paper_slug(HOSTILE_ID)}.html")
+        where = f"ko paper ({csp})"
+        _assert_inert(page, where)
+        assert page.inner_text("h1") == f"<script>{PWN}</script> Hostile <img src=x onerror=\"{PWN}\"> </h1><b>Title"
+        _visible_text(page, f'<a href="javascript:{PWN}">click me</a>', where)  # the abstract
+        _visible_text(page, f'<svg onload="{PWN}"> <div>unclosed', where)
+        _visible_text(page, HOSTILE_MODEL, where)  # the model's name
+        _visible_text(page, f"<script>{PWN}</script> the figure was not found", where)
+        assert page.locator("section.abstract").is_visible() and page.locator("footer.site-footer").is_visible()
+        _hover_and_click_everything_inside(page, "main")
+        _assert_inert(page, where + " after clicks")
+
+        page.click(".lang-switch a[hreflang=en]")
+        page.wait_for_url(f"{base}en/papers/{paper_slug(HOSTILE_ID)}.html")
+        _assert_inert(page, f"en paper ({csp})")
+        _visible_text(page, f"<div><p>unclosed <b>tags", f"en paper ({csp})")
+        _hover_and_click_everything_inside(page, "main")
+        _assert_inert(page, f"en paper ({csp}) after clicks")
+
+        page.goto(base + keyword_page(site, "ko", "kw-script-window-pwned"))
+        _assert_inert(page, f"hostile keyword ({csp})")
+        assert page.inner_text("h1").count(f"<script>{PWN}</script>") == 1
+        w.assert_clean(f"hostile pages ({csp})")
+    finally:
+        page.close()
+
+
+# -- screenshots --------------------------------------------------------------------------------
+
+SHOTS = {"front": "", "day": f"ko/days/{DAYS[0]}.html", "paper": "ko/papers/2502.00101.html"}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_screenshots_at_phone_and_desktop_widths(browser: BrowserContext, base: str, viewport: dict[str, int]) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page()
+    w = watch(page)
+    try:
+        page.set_viewport_size(viewport)
+        size = f"{viewport['width']}x{viewport['height']}"
+        for name, rel in SHOTS.items():
+            page.goto(base + rel)
+            load_images(page)
+            page.evaluate("document.fonts.ready.then(() => true)")
+            overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+            assert overflow <= 0, f"{name} at {size}: {overflow}px wider than the screen"
+            out = ARTIFACTS / f"site-{name}-{size}.png"
+            page.screenshot(path=str(out), full_page=True)
+            assert out.stat().st_size > 5000 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        # and the front page in the dark theme
+        page.goto(base)
+        page.click("#theme-toggle")
+        load_images(page)
+        page.screenshot(path=str(ARTIFACTS / f"site-front-dark-{size}.png"), full_page=True)
+        w.assert_clean(f"screenshots {size}")
+    finally:
+        page.evaluate("localStorage.clear()")
+        page.close()
+
+
+# -- opened from disk ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rel", ["index.html", f"ko/days/{DAYS[0]}.html", "en/papers/2502.00101.html",
+                                 "ko/archive.html"])
+def test_opened_from_disk(browser: BrowserContext, site: Site, rel: str) -> None:
+    page, w = open_page(browser, (site.path / rel).as_uri(), allowed_schemes=("file",))
+    try:
+        images = load_images(page)
+        assert all(i["ok"] for i in images) and (images or rel.endswith("archive.html")), images
+        assert body_bg(page) == LIGHT_BG and page.locator("#theme-toggle").is_visible()
+        # a relative link goes to the file it names
+        page.click(".site-nav a[href$='archive.html']")
+        page.wait_for_url("**/ko/archive.html" if not rel.startswith("en/") else "**/en/archive.html")
+        assert page.evaluate("document.documentElement.lang") in ("ko", "en")
+        w.assert_clean(f"file://{rel}")
+        assert all(u.startswith("file://") or u.startswith("data:") for u in w.requests)
+    finally:
+        page.close()
+
+
+def test_search_opened_from_disk_says_it_needs_a_server(browser: BrowserContext, site: Site) -> None:
+    page, w = open_page(browser, (site.path / "ko" / "search.html").as_uri(), allowed_schemes=("file",))
+    try:
+        status = page.inner_text("#search-status")
+        assert status.strip() and status == page.get_attribute("#search-form", "data-msg-file")
+        w.assert_clean("file:// search page")
+        assert not any("pagefind" in u for u in w.requests)
+    finally:
+        page.close()
