@@ -585,7 +585,7 @@ def test_hostile_text_is_shown_as_text_and_never_runs(browser: BrowserContext, b
         page.click(".lang-switch a[hreflang=en]")
         page.wait_for_url(f"{base}en/papers/{paper_slug(HOSTILE_ID)}.html")
         _assert_inert(page, f"en paper ({csp})")
-        _visible_text(page, f"<div><p>unclosed <b>tags", f"en paper ({csp})")
+        _visible_text(page, "<div><p>unclosed <b>tags", f"en paper ({csp})")
         _hover_and_click_everything_inside(page, "main")
         _assert_inert(page, f"en paper ({csp}) after clicks")
 

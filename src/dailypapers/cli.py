@@ -595,7 +595,6 @@ def publish(ctx: click.Context, date: str | None, lang: str | None, targets: tup
     """Send a day by e-mail and to Slack, Discord or Telegram (once per day and list or channel),
     or build the site."""
     from dailypapers import pipeline
-    from dailypapers.errors import ConfigError, DailyPapersError
 
     settings = _settings(ctx, lang=lang)
     day = _date(settings, date)
