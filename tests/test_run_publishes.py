@@ -49,3 +49,26 @@ def test_a_configured_run_publishes_each_day_once(cli: Any, hf_day: tuple[str, l
     events = [json.loads(line) for line in r2.stderr.splitlines() if line.startswith("{")]
     assert {e["paper"] for e in events if e.get("event") == "summarized"} == \
         {i["paper"]["id"] for i in later[3:]}
+
+
+def test_a_run_configured_to_send_updates_sends_only_the_new_papers(cli: Any, hf_day: tuple[str, list[dict[str, Any]]],
+                                                                    tmp_path: Path) -> None:
+    date, items = hf_day
+    days = {date: items[:2]}
+    with FakeHF(days) as hf, FakeLLM(lambda body: json.dumps(ANSWER, ensure_ascii=False)) as llm, \
+            FakeSlack() as slack:
+        env = {"HF_ENDPOINT": hf.url, "OPENAI_BASE_URL": llm.url + "/v1", "DAILYPAPERS_TEXT_SOURCES": "abstract",
+               "DAILYPAPERS_CHECKS": "off", "DAILYPAPERS_PUBLISH": "slack", "DAILYPAPERS_PUBLISH_UPDATES": "yes",
+               "SLACK_WEBHOOK_URL": slack.url + SLACK_PATH}
+        args = ["run", "--date", date, "--lang", "ko", "--llm", "openai-compatible/t", "-o", str(tmp_path / "d.md")]
+        assert cli(*args, env=env).returncode == 0
+        assert len(slack.accepted) == 3  # the day message and two papers
+        days[date] = items[:4]
+        r = cli(*args, env=env)
+        assert r.returncode == 0, r.stderr
+        new_texts = slack.texts[3:]
+        assert len(new_texts) == 2  # only the two papers that came since, no second day message
+        for item, text in zip(items[2:4], new_texts):
+            assert item["paper"]["id"] in text
+        assert cli(*args, env=env).returncode == 0
+        assert len(slack.accepted) == 5  # nothing new, nothing sent

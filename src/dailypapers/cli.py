@@ -360,7 +360,8 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
                 if report.stopped:
                     break
                 if not backfill and (pubs or "site" in targets):
-                    failed = _publish_day(ctx, settings, store, digest.date, "site" in targets, pubs) or failed
+                    failed = _publish_day(ctx, settings, store, digest.date, "site" in targets, pubs,
+                                          update=settings.sends_updates) or failed
             if backfill and "site" in targets:
                 failed = _publish_day(ctx, settings, store, days[-1], True, []) or failed
         finally:
@@ -610,7 +611,7 @@ def publish(ctx: click.Context, date: str | None, lang: str | None, targets: tup
 
 
 def _publish_day(ctx: click.Context, settings: Settings, store: Any, day: str, site: bool, pubs: list[Any],
-                 again: bool = False) -> bool:
+                 again: bool = False, update: bool = False) -> bool:
     """Build the site and send the day to each publisher (each at most once per day and channel);
     returns whether anything failed. The caller holds the run lock."""
     from dailypapers import pipeline
@@ -627,7 +628,7 @@ def _publish_day(ctx: click.Context, settings: Settings, store: Any, day: str, s
             failed = True
     for pub in pubs:
         try:
-            r = pipeline.publish(store, settings, day, settings.lang, pub, again)
+            r = pipeline.publish(store, settings, day, settings.lang, pub, again, update)
         finally:
             getattr(pub, "close", lambda: None)()
         _report_publish(r)

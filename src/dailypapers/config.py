@@ -46,8 +46,13 @@ class Settings:
     prices: dict[str, object] | None = None  # the config file's [prices] table
     publish: str | None = None  # where `run` publishes each day: "site,email,slack,..." (comma-separated)
     site_dir: Path | None = None  # where the site is built [default: HOME/site]
+    publish_updates: str = "no"  # "yes": a later run sends chat follow-ups for papers that came since
     email: dict[str, object] | None = None  # the config file's [email] table (publish --to email)
     chat: dict[str, object] | None = None  # the config file's [chat] table (publish to chat services)
+
+    @property
+    def sends_updates(self) -> bool:
+        return str(self.publish_updates).lower() in ("yes", "true", "1", "on")
 
     def run_publishes(self) -> list[str]:
         """The targets `run` publishes each day to, from the `publish` setting."""
@@ -141,6 +146,7 @@ _ENV = {
     "llm_tpm": "DAILYPAPERS_LLM_TPM",
     "publish": "DAILYPAPERS_PUBLISH",
     "site_dir": "DAILYPAPERS_SITE_DIR",
+    "publish_updates": "DAILYPAPERS_PUBLISH_UPDATES",
 }
 
 

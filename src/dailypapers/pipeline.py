@@ -716,11 +716,13 @@ def publisher(settings: Settings, target: str) -> Any:
     return get_publisher(target, settings)
 
 
-def publish(store: Store, settings: Settings, date: str, lang: str, pub: Any, again: bool = False) -> PublishReport:
+def publish(store: Store, settings: Settings, date: str, lang: str, pub: Any, again: bool = False,
+            update: bool = False) -> PublishReport:
     """Send the day to one publisher, exactly once per day, language, target and channel: each part
     is recorded as soon as the service took it, the day as a whole once every part went; a day
     recorded whole is skipped, one recorded in part sends only the rest. `again` forgets the
-    record first, and sends the whole day anew."""
+    record first, and sends the whole day anew. `update` sends, for a chat day sent before, the
+    papers that came since, as follow-ups of the day message (an e-mail is never updated)."""
     from dailypapers.errors import PublishError
 
     d = digest(store, date, lang)
@@ -734,7 +736,7 @@ def publish(store: Store, settings: Settings, date: str, lang: str, pub: Any, ag
     if again:
         store.forget_publication(pub.target, pub.channel, date, lang)
     journal = StoreJournal(store, pub.target, pub.channel, date, lang)
-    if journal.sent(PUBLISHED) is not None:
+    if journal.sent(PUBLISHED) is not None and not (update and pub.target != "email"):
         report.already = True
         return report
     report.resumed = len(journal.parts)
