@@ -331,13 +331,25 @@ def test_thumbnails_downloaded_at_build_time_are_shown(browser: BrowserContext, 
 
 # -- search -------------------------------------------------------------------------------------
 
-def _search(page: Page, term: str) -> list[str]:
-    page.fill("#q", term)
-    page.press("#q", "Enter")
-    page.wait_for_function(
-        "() => { const s = document.getElementById('search-status').textContent;"
-        " return s && s !== document.getElementById('search-form').dataset.msgBusy; }", timeout=15000)
+_SETTLED_JS = """() => { const s = document.getElementById('search-status').textContent;
+  return !!s && s !== document.getElementById('search-form').dataset.msgBusy; }"""
+
+
+def _results(page: Page) -> list[str]:
+    page.wait_for_function(_SETTLED_JS, timeout=15000)
     return page.eval_on_selector_all("#search-results li > a", "els => els.map(e => e.href)")
+
+
+def _search(page: Page, term: str) -> list[str]:
+    """Type the term (the page searches as one types), then submit the form with Enter; both must
+    give the same results."""
+    page.fill("#q", term)
+    typed = _results(page)
+    page.press("#q", "Enter")
+    submitted = _results(page)
+    assert typed == submitted, (typed, submitted)
+    assert "q=" in page.url  # the query is kept in the address
+    return submitted
 
 
 @pytest.mark.parametrize("lang,term,paper", [("ko", KO_UNIQUE, KO_UNIQUE_PAPER), ("en", EN_UNIQUE, EN_UNIQUE_PAPER)])
@@ -348,17 +360,15 @@ def test_search_finds_the_one_paper_with_a_word(browser: BrowserContext, base: s
         found = _search(page, term)
         expected = f"{base}{lang}/papers/{paper_slug(paper)}.html"
         assert found == [expected], (term, found, page.inner_text("#search-status"))
-        assert term in page.inner_text("#search-results mark").replace(" ", "") or \
-            term in page.inner_text("#search-results")
-        assert page.locator("#search-results mark").count() >= 1
+        marks = page.eval_on_selector_all("#search-results mark", "els => els.map(e => e.textContent)")
+        assert any(term in m for m in marks), marks  # the excerpt highlights the word
         page.click("#search-results li > a")
         page.wait_for_url(expected)
         assert term in page.inner_text("main")
         assert page.evaluate("document.documentElement.lang") == lang
         # the query is kept in the address: a search can be linked to
         page.goto(f"{base}{lang}/search.html?q={term}")
-        page.wait_for_selector("#search-results li > a")
-        assert page.eval_on_selector_all("#search-results li > a", "els => els.map(e => e.href)") == [expected]
+        assert _results(page) == [expected]
         w.assert_clean(f"search {term}")
         assert any("/pagefind/" in u for u in w.requests)
     finally:
@@ -389,9 +399,13 @@ def test_the_language_switch_goes_to_the_same_page_in_the_other_language(browser
         page.click(".card h2 a >> nth=0")
         page.wait_for_url(f"{base}en/papers/*.html")
         slug = page.url.rsplit("/", 1)[1]
+        assert page.get_attribute(".summary .sections", "lang") == "en"
         page.click(".lang-switch a[hreflang=ko]")
         page.wait_for_url(f"{base}ko/papers/{slug}")
         assert page.evaluate("document.documentElement.lang") == "ko"
+        # each text says its own language: the Korean summary, the English title and abstract
+        assert page.get_attribute(".summary .sections", "lang") == "ko"
+        assert page.get_attribute("h1", "lang") == "en" and page.get_attribute("section.abstract p", "lang") == "en"
         # the front page (served as the sub-path's index) switches to the English front page
         page.goto(base)
         page.click(".lang-switch a[hreflang=en]")
@@ -469,7 +483,7 @@ def test_the_keyboard_reaches_the_main_links_and_the_theme_toggle(browser: Brows
         for target in ("index.html", "archive.html", "keywords.html", "search.html"):
             assert f"../../ko/{target}" in hrefs, (target, hrefs)
         assert "theme-toggle" in [s["id"] for s in seen]
-        assert "../../en/days/%s.html" % DAYS[0] in hrefs  # the language switch
+        assert f"../../en/days/{DAYS[0]}.html" in hrefs  # the language switch
         assert (hrefs[-1] or "").startswith("../../ko/papers/")  # then the first paper
         # the toggle works from the keyboard too
         page.focus("#theme-toggle")
@@ -566,6 +580,9 @@ def test_hostile_text_is_shown_as_text_and_never_runs(browser: BrowserContext, b
         _visible_text(page, f"[click](javascript:{PWN})", where)
         _visible_text(page, f'닫히지 않은 <b>태그 "quotes" & <svg onload="{PWN}">', where)
         assert page.locator(".card strong").first.inner_text() == "굵게"  # Markdown was rendered
+        if csp == "enforced":
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "site-hostile-day-1280x800.png"), full_page=True)
         _hover_and_click_everything_inside(page, "main")
         _assert_inert(page, where + " after clicks")
 
@@ -645,7 +662,7 @@ def test_opened_from_disk(browser: BrowserContext, site: Site, rel: str) -> None
         page.wait_for_url("**/ko/archive.html" if not rel.startswith("en/") else "**/en/archive.html")
         assert page.evaluate("document.documentElement.lang") in ("ko", "en")
         w.assert_clean(f"file://{rel}")
-        assert all(u.startswith("file://") or u.startswith("data:") for u in w.requests)
+        assert all(u.startswith(("file://", "data:")) for u in w.requests)
     finally:
         page.close()
 
