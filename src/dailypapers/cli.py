@@ -164,16 +164,16 @@ def _report_fetch(r: Any, source: str, categories: tuple[str, ...] = ()) -> None
         click.echo(f"not found on arXiv: {', '.join(r.not_found)}", err=True)
 
 
+def summarize_options(f: Any) -> Any:
+    """The options `summarize` and `run` share: the days, the language, the model and its limits."""
+    for option in reversed((date_option, range_options, lang_option, llm_option, concurrency_option,
+                            tokens_option, text_source_option, checks_option, budget_option)):
+        f = option(f)
+    return f
+
+
 @cli.command()
-@date_option
-@range_options
-@lang_option
-@llm_option
-@concurrency_option
-@tokens_option
-@text_source_option
-@checks_option
-@budget_option
+@summarize_options
 @click.option("--force", is_flag=True, help="Summarize again even where a summary exists.")
 @click.pass_context
 def summarize(ctx: click.Context, date: str | None, since: str | None, until: str | None,
@@ -304,15 +304,7 @@ def _write(text: str, output: Path | None) -> None:
 
 
 @cli.command()
-@date_option
-@range_options
-@lang_option
-@llm_option
-@concurrency_option
-@tokens_option
-@text_source_option
-@checks_option
-@budget_option
+@summarize_options
 @click.option("--source", type=click.Choice(["hf"]), default="hf", show_default=True,
               help="Where the day's papers come from.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
