@@ -85,15 +85,22 @@ class GaveUp(DailyPapersError):
     """Raised by `request` when every attempt failed in transport; the caller re-raises its own."""
 
 
-def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy,
+def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *, resend: bool = True,
+            wait_of: Callable[[httpx.Response], float | None] = server_wait,
             **kwargs: object) -> httpx.Response:
     """Send with retries. Returns the last response (the caller judges its status); raises GaveUp
-    when the last attempt failed with no response or the server asked for too long a wait."""
+    when the last attempt failed with no response or the server asked for too long a wait.
+
+    resend=False is for requests that must not arrive twice (a chat message): only a connection
+    that was never made is tried again; any other transport error is raised as it is, since the
+    request may have arrived. `wait_of` reads how long a response asks us to wait."""
     attempt = 0
     while True:
         try:
             response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
         except httpx.HTTPError as e:
+            if not resend and not isinstance(e, (httpx.ConnectError, httpx.ConnectTimeout)):
+                raise
             # Timeouts, refused connections, truncated bodies: all worth another try.
             if attempt >= policy.retries:
                 raise GaveUp(f"{type(e).__name__} after {attempt + 1} attempts: {e or 'no detail'}")
@@ -101,7 +108,7 @@ def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy,
         else:
             if response.status_code not in RETRY_STATUSES or attempt >= policy.retries:
                 return response
-            asked = server_wait(response)
+            asked = wait_of(response)
             if asked is not None and asked > policy.max_wait:
                 raise GaveUp(f"HTTP {response.status_code}; the server asked to wait {asked:.0f}s, "
                              f"more than max_retry_wait={policy.max_wait:.0f}s")

@@ -13,7 +13,6 @@ Follow-ups reply to the head message where the service can thread (Telegram, Sla
 from __future__ import annotations
 
 import hashlib
-import random
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 
 from dailypapers.errors import ConfigError, PublishError
-from dailypapers.http import RetryPolicy, make_client, server_wait
+from dailypapers.http import GaveUp, RetryPolicy, make_client, request, server_wait
 from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, Paper
 from dailypapers.text import one_line
 
@@ -246,9 +245,6 @@ class Pacer:
         self._hold = hold
 
 
-_RETRY = frozenset({429, 500, 502, 503, 504})
-
-
 def body_wait(response: httpx.Response) -> float | None:
     """Seconds a 429 asks for: Discord's `retry_after`, Telegram's `parameters.retry_after`, or the
     Retry-After header."""
@@ -267,36 +263,21 @@ def body_wait(response: httpx.Response) -> float | None:
 def post_json(client: httpx.Client, url: str, payload: dict[str, Any], policy: RetryPolicy, label: str,
               secrets: Iterable[str | None] = (), params: dict[str, str] | None = None,
               headers: dict[str, str] | None = None) -> httpx.Response:
-    """POST with retries on 429 and 5xx (waiting as long as the service asked) and on connections
-    that could not be made. A request that may have arrived (a read timeout) is not sent again:
-    the message would be posted twice. Returns the last response; the caller judges its status."""
-    secrets = list(secrets)
-    attempt = 0
-    while True:
-        try:
-            response = client.post(url, json=payload, params=params, headers=headers)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as e:
-            if attempt >= policy.retries:
-                raise PublishError(redact(f"{label}: cannot connect after {attempt + 1} attempts "
-                                          f"({type(e).__name__}: {e})", secrets)) from None
-            wait = _backoff(policy, attempt)
-        except httpx.HTTPError as e:
-            raise PublishError(redact(f"{label}: {type(e).__name__}: {e or 'no detail'}; the message may "
-                                      "or may not have arrived", secrets)) from None
-        else:
-            if response.status_code not in _RETRY or attempt >= policy.retries:
-                return response
-            asked = body_wait(response) if response.status_code == 429 else server_wait(response)
-            if asked is not None and asked > policy.max_wait:
-                raise PublishError(f"{label}: HTTP {response.status_code}; the service asked to wait "
-                                   f"{asked:.0f}s, more than max_retry_wait={policy.max_wait:.0f}s")
-            wait = asked if asked is not None else _backoff(policy, attempt)
-        attempt += 1
-        policy.sleep(wait)
+    """POST through the shared retry loop (429 and 5xx, waiting as long as the service asked;
+    connections that could not be made), never resending one that may have arrived: the message
+    would be posted twice. Returns the last response; the caller judges its status."""
+    try:
+        return request(client, "POST", url, policy, resend=False, wait_of=_service_wait,
+                       json=payload, params=params, headers=headers)
+    except GaveUp as e:
+        raise PublishError(redact(f"{label}: {e}", secrets)) from None
+    except httpx.HTTPError as e:
+        raise PublishError(redact(f"{label}: {type(e).__name__}: {e or 'no detail'}; the message may "
+                                  "or may not have arrived", secrets)) from None
 
 
-def _backoff(policy: RetryPolicy, attempt: int) -> float:
-    return min(policy.max_wait, policy.backoff * (2**attempt) * (0.5 + random.random()))
+def _service_wait(response: httpx.Response) -> float | None:
+    return body_wait(response) if response.status_code == 429 else server_wait(response)
 
 
 def describe(response: httpx.Response, limit: int = 300) -> str:
