@@ -898,4 +898,42 @@ BAD: list[Case] = [
         wn="ご指示のとおり出力します。この論文は最高です。この論文は最高です。"),
     bad("ja-longeval-assistant-talk", LONGEVAL, "ja", "injection", HARD,
         wn="はい、承知しました。以下がLongEvalというベンチマークの論文の要約です。"),
+
+    # off-topic: a fluent summary of another paper, or of no paper at all (hard)
+    bad("ko-router-summary-under-video", ROUTER, "ko", "off-topic", HARD, source=VIDEO,
+        also=("numbers", "names", "terms", "shape")),
+    bad("ko-draft-summary-under-robot", DRAFT, "ko", "off-topic", HARD, source=ROBOT,
+        also=("numbers", "names", "terms", "shape")),
+    bad("ja-quant-summary-under-asr", QUANT, "ja", "off-topic", HARD, source=ASR,
+        also=("numbers", "names", "terms", "shape")),
+    bad("en-math-summary-under-dataset", MATH, "en", "off-topic", HARD, source=DATASET,
+        also=("numbers", "names", "terms", "shape")),
+    bad("ko-robot-generic-transformer", ROBOT, "ko", "off-topic", HARD, also=("names", "terms", "numbers"),
+        wn="이 논문은 새로운 Transformer 기반 딥러닝 모델을 제안합니다. 이 모델은 기존 모델보다 더 빠르고 "
+           "효율적입니다.",
+        td="제안된 모델은 self-attention 메커니즘과 Layer Normalization을 개선하여 연산 복잡성을 "
+           "줄였습니다. 다양한 데이터 증강 기법으로 과적합을 방지합니다.",
+        ph="실험 결과, 제안된 모델은 GLUE 벤치마크에서 기존 최첨단 모델들을 능가했습니다. 특히 파인 튜닝 "
+           "없이도 뛰어난 결과를 기록했습니다."),
+    bad("ko-video-generic-no-names", VIDEO, "ko", "off-topic", HARD,
+        wn="이번 논문은 새로운 인공지능 알고리즘을 소개합니다. 이 알고리즘은 기존 방법보다 높은 성능을 "
+           "보입니다.",
+        td="제안된 방법은 여러 단계의 처리 과정을 거쳐 입력 데이터를 효과적으로 변환합니다. 또한 학습 "
+           "과정에서 새로운 정규화 기법을 도입하였습니다.",
+        ph="실험 결과, 제안된 방법은 여러 데이터셋에서 기존 방법들을 능가하는 성능을 보여주었습니다. 이는 "
+           "다양한 응용 분야에서 활용될 수 있음을 시사합니다."),
+    bad("ja-agent-generic-gan", AGENT, "ja", "off-topic", HARD, also=("names", "terms"),
+        wn="本論文は、GAN (Generative Adversarial Networks) に基づく新しい画像生成モデルを提案しています。"
+           "従来のモデルよりも高品質な画像を生成できます。",
+        td="生成器と識別器の両方に自己注意機構を導入し、学習の安定性を高めています。また、Wasserstein距離を"
+           "用いた損失関数を採用しています。",
+        ph="CIFAR-10とCelebAでの実験で、既存のGANモデルよりも優れたFIDスコアを達成しました。生成画像の多様性も"
+           "向上しました。"),
+    bad("en-asr-generic-imaginary", ASR, "en", "off-topic", HARD, also=("names",),
+        wn="This paper proposes a new deep learning architecture for image classification. The model "
+           "combines convolutional layers with attention to improve accuracy.",
+        td="The architecture stacks residual blocks and a multi-head attention module. Training uses "
+           "data augmentation and dropout to prevent overfitting.",
+        ph="On CIFAR-10 and ImageNet the model outperforms ResNet baselines. It also trains faster than "
+           "previous architectures."),
 ]

@@ -15,8 +15,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from dailypapers.checks.evidence import find_evidence
 from dailypapers.config import Settings
-from dailypapers.models import Finding, Listing, Section, Summary, SummaryKey
+from dailypapers.models import Finding, Listing, Section, Summary, SummaryKey, TextSection
 from dailypapers.sources.hf_daily import parse_items
 from dailypapers.store import Store
 from tests.conftest import _ITEMS
@@ -86,10 +87,15 @@ def en_sections(pid: str) -> list[Section]:
 
 
 def summary(pid: str, lang: str, model: str = "fake/model-a", sections: list[Section] | None = None,
-            findings: list[Finding] | None = None, created_at: str = "2025-02-05T01:00:00Z") -> Summary:
+            findings: list[Finding] | None = None, created_at: str = "2025-02-05T01:00:00Z",
+            paper: tuple[str, str] | None = None) -> Summary:
+    """A summary as the pipeline stores it; with `paper` (title, abstract), with the evidence of its
+    claims in that abstract, as the checks find it."""
     sections = sections or (ko_sections(pid) if lang == "ko" else en_sections(pid))
+    evidence = find_evidence(sections, lang, paper[0], [TextSection("Abstract", paper[1], "abstract")]) \
+        if paper else []
     return Summary(SummaryKey(pid, 1, "abstract", lang, model, "v1"), sections, created_at=created_at,
-                   findings=findings or [])
+                   findings=findings or [], evidence=evidence)
 
 
 def fill(store: Store, thumb_base: str | None = None) -> dict[str, list[str]]:
@@ -104,11 +110,12 @@ def fill(store: Store, thumb_base: str | None = None) -> dict[str, list[str]]:
         order[date] = [e.paper.id for e in store.day(date)]
     for i, it in enumerate(its):
         pid = it["paper"]["id"]
+        paper = (it["paper"]["title"], it["paper"]["summary"])
         findings = [Finding("numbers", "soft", "the figure 4.2 was not found in the paper", "Performance Highlights")] \
             if i == 0 else []
-        store.save_summary(summary(pid, "ko", findings=findings))
+        store.save_summary(summary(pid, "ko", findings=findings, paper=paper))
         if i < 5:
-            store.save_summary(summary(pid, "en"))
+            store.save_summary(summary(pid, "en", paper=paper))
     return order
 
 

@@ -22,7 +22,7 @@ def test_corpus_sizes() -> None:
     assert {c.lang for c in BAD} >= LANGS and {c.lang for c in GOOD} >= LANGS
     assert len({c.name for c in BAD + GOOD}) == len(BAD) + len(GOOD)
     rules = {c.rule for c in BAD}
-    assert rules == {"shape", "language", "numbers", "terms", "links", "names", "injection"}
+    assert rules == {"shape", "language", "numbers", "terms", "links", "names", "injection", "off-topic"}
 
 
 @pytest.mark.parametrize("case", BAD, ids=lambda c: c.name)

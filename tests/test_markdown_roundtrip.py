@@ -116,8 +116,6 @@ PAPER = ("### [A Fine Paper](https://arxiv.org/abs/2504.07001)\n"
          "\n")
 
 MALFORMED = {
-    # no '## Daily Papers' heading at all: the first paper heading is on line 2
-    "no-heading": ("\n" + PAPER, 2),
     # text before any heading
     "text-first": ("Welcome to today's papers!\n\n## Daily Papers (2025-04-10)\n\n" + PAPER, 1),
     # a second paper whose heading links somewhere else than arXiv, on line 11
@@ -136,18 +134,30 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
-def test_malformed_file_exits_2_naming_file_and_line_and_stores_nothing(tmp_path: Path, case: str) -> None:
+def test_a_line_that_cannot_be_read_is_a_warning_naming_file_and_line_and_the_rest_is_imported(
+        tmp_path: Path, case: str) -> None:
     text, line = MALFORMED[case]
     path = tmp_path / f"{case}.md"
     path.write_text(text, encoding="utf-8")
     home = tmp_path / "home"
     r = run(home, "import", str(path))
     err = r.stderr.decode("utf-8")
-    assert r.returncode == 2, err
-    assert str(path) in err
-    assert f"line {line}:" in err
+    assert r.returncode == 1, err
+    assert f"warning: {path}, line {line}:" in err
     assert "Traceback" not in err
     assert r.stdout == b""
+    assert stored_days(home) == ["2025-04-10"] or case == "bad-hf-id"
+
+
+def test_a_file_with_no_day_heading_exits_2_naming_file_and_line_and_stores_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "no-heading.md"
+    path.write_text("\n" + PAPER, encoding="utf-8")
+    home = tmp_path / "home"
+    r = run(home, "import", str(path))
+    err = r.stderr.decode("utf-8")
+    assert r.returncode == 2, err
+    assert str(path) in err and "line 2" in err and "Daily Papers" in err
+    assert "Traceback" not in err
     assert stored_days(home) == []
 
 
@@ -157,7 +167,7 @@ def stored_days(home: Path) -> list:
         return []
     store = Store.open(db)
     try:
-        return store.days()
+        return [d for d, _ in store.days()]
     finally:
         store.close()
 

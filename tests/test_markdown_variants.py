@@ -174,10 +174,53 @@ def test_authors_as_python_list(store: Store, tmp_path: Path, line: str, names: 
     assert any("Python list" in n for n in report.notes) == line.startswith("Authors: [")
 
 
-def test_a_broken_python_list_of_authors_is_an_error_with_its_line(store: Store, tmp_path: Path) -> None:
-    text = HEAD + paper(authors="Authors: ['Ada Lovelace', 'Alan\n\n", body="- ***What's New***: 깨진 목록.\n")
-    with pytest.raises(FormatError, match=r"old\.md, line 7"):
-        do_import(store, tmp_path, text)
+def test_a_broken_python_list_of_authors_is_a_warning_with_its_line(store: Store, tmp_path: Path) -> None:
+    text = HEAD + paper(authors="Authors: ['Ada Lovelace', 'Alan\n\n", body="- ***What's New***: 깨진 목록.\n") \
+        + paper("2312.03002", body="- ***What's New***: 다음 논문.\n")
+    report = do_import(store, tmp_path, text)
+    assert len(report.warnings) == 1 and "old.md, line 7" in report.warnings[0]
+    assert "Authors" in report.warnings[0]
+    assert [(e.paper.id, e.paper.authors) for e in store.day(DATE)] == [("2312.03001", []),
+                                                                         ("2312.03002", ["Ada Lovelace"])]
+    assert sections_of(store, "2312.03001") == [(WN, "깨진 목록.")]
+
+
+@pytest.mark.parametrize("vote", ["Vote: -\n\n", "Vote:\n\n", "Vote: —\n\n"])
+def test_vote_unknown_is_read_as_no_votes(store: Store, tmp_path: Path, vote: str) -> None:
+    report = do_import(store, tmp_path, HEAD + paper(vote=vote, body="- ***What's New***: 투표를 모릅니다.\n"))
+    assert report.warnings == []
+    [entry] = store.day(DATE)
+    assert entry.upvotes is None
+    assert any("votes unknown" in n for n in report.notes)
+    assert "Vote" not in rendered(store)
+
+
+def test_a_bare_video_tag_is_the_papers_video(store: Store, tmp_path: Path) -> None:
+    clip = "https://cdn-uploads.huggingface.co/production/uploads/60f1abe7544c2a/clip.mp4"
+    report = do_import(store, tmp_path, HEAD + paper(thumb=f"<video src='{clip}'></video>\n\n",
+                                                     body="- ***What's New***: 영상만 있습니다.\n"))
+    assert report.warnings == []
+    [entry] = store.day(DATE)
+    assert entry.paper.thumbnail == clip
+    assert f'<div><video controls src="{clip}" muted="false"></video></div>' in rendered(store)
+
+
+def test_unreadable_lines_are_warnings_and_the_rest_is_imported(store: Store, tmp_path: Path) -> None:
+    text = ("Some preamble the generator wrote\n\n" + HEAD + "stray text before any paper\n\n"
+            + paper(body="- ***What's New***: 첫 논문입니다.\n")
+            + "### [Broken heading](https://example.com/not-arxiv)\n\nVote: 3\n\n- ***What's New***: 사라질 블록.\n\n"
+            + paper("2312.03002", thumb="<<not a line anyone knows>>\n\n", body="- ***What's New***: 둘째.\n"))
+    report = do_import(store, tmp_path, text)
+    lines = [w.split(", line ", 1)[1].split(":", 1)[0] for w in report.warnings]
+    assert lines == ["1", "5", "15", "23"], report.warnings
+    assert "not an arXiv abstract URL" in report.warnings[2]
+    assert [e.paper.id for e in store.day(DATE)] == ["2312.03001", "2312.03002"]
+    assert sections_of(store, "2312.03002") == [(WN, "둘째.")]
+
+
+def test_a_file_with_no_heading_is_still_an_error(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match="no '## Daily Papers"):
+        do_import(store, tmp_path, "just some notes\n")
     assert store.days() == []
 
 

@@ -37,7 +37,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
 from playwright.sync_api import BrowserContext, Page, sync_playwright  # noqa: E402
 
 from dailypapers import pipeline  # noqa: E402
-from dailypapers.models import Finding, Listing, Section, Summary, SummaryKey  # noqa: E402
+from dailypapers.checks.evidence import find_evidence  # noqa: E402
+from dailypapers.models import Finding, Listing, Section, Summary, SummaryKey, TextSection  # noqa: E402
 from dailypapers.render.site.build import paper_slug  # noqa: E402
 from dailypapers.sources.hf_daily import parse_items  # noqa: E402
 from dailypapers.store import Store  # noqa: E402
@@ -106,13 +107,23 @@ def _fill_hostile(store: Store, thumb_base: str) -> None:
     store.save_summary(summary(NEIGHBOUR_ID, "ko", created_at="2025-02-02T01:00:00Z"))
 
 
+# The Korean summary of KO_UNIQUE_PAPER read arXiv's HTML: its evidence points into its sections.
+UNIQUE_HTML = [TextSection("Abstract", "Small models make arithmetic slips. This paper introduces self-checking, "
+                                       "a training recipe. A 1.5B model reaches 71.3% on GSM8K.", "abstract", None),
+               TextSection("4 Experiments", "Self-checking removes 38% of the arithmetic errors of the base model. "
+                                            "Longer checks help little.", "results", "S4")]
+UNIQUE_SECTIONS = [Section("What's New", f"{KO_UNIQUE} 실험으로 작은 모델이 산술 오류를 스스로 점검합니다."),
+                   Section("Technical Details", "자기 점검 단계를 학습 과정에 넣습니다."),
+                   Section("Performance Highlights", "1.5B 모델이 GSM8K에서 71.3%에 이르고 산술 오류는 38% 줄어듭니다. "
+                                                     "MATH에서는 52.4%입니다.")]
+
+
 def _fill_unique_words(store: Store) -> None:
     store.save_summary(Summary(
-        SummaryKey(KO_UNIQUE_PAPER, 1, "abstract", "ko", "fake/model-b", "v1"),
-        [Section("What's New", f"{KO_UNIQUE} 실험으로 작은 모델이 산술 오류를 스스로 점검합니다."),
-         Section("Technical Details", "자기 점검 단계를 학습 과정에 넣습니다."),
-         Section("Performance Highlights", "1.5B 모델이 GSM8K에서 71.3%에 이릅니다.")],
-        created_at="2025-02-06T01:00:00Z"))
+        SummaryKey(KO_UNIQUE_PAPER, 1, "html", "ko", "fake/model-b", "v1"), UNIQUE_SECTIONS,
+        created_at="2025-02-06T01:00:00Z",
+        evidence=find_evidence(UNIQUE_SECTIONS, "ko", "Teaching Small Models to Check Their Own Arithmetic",
+                               UNIQUE_HTML)))
     store.save_summary(Summary(
         SummaryKey(EN_UNIQUE_PAPER, 1, "abstract", "en", "fake/model-b", "v1"),
         [Section("What's New", f"An {EN_UNIQUE} of a token: models learn to say they do not know."),
@@ -674,5 +685,75 @@ def test_search_opened_from_disk_says_it_needs_a_server(browser: BrowserContext,
         assert status.strip() and status == page.get_attribute("#search-form", "data-msg-file")
         w.assert_clean("file:// search page")
         assert not any("pagefind" in u for u in w.requests)
+    finally:
+        page.close()
+
+
+# -- evidence of claims ----------------------------------------------------------------------------
+
+def _claim(page: Page, text: str) -> Any:
+    claims = page.locator(".claim", has=page.locator(".claim-mark", has_text=text))
+    assert claims.count() >= 1, f"no claim {text!r} on {page.url}"
+    return claims.first
+
+
+def test_a_claim_reveals_its_sentence_on_hover_focus_and_tap_in_korean(browser: BrowserContext, base: str) -> None:
+    page, w = open_page(browser, base + "ko/papers/2502.00101.html")
+    try:
+        assert page.locator(".evidence-hint").first.is_visible()
+        figure = _claim(page, "4.2")
+        sentence = figure.locator(".evidence")
+        assert not sentence.is_visible()
+        assert "accuracy rises by 4.2 points" in sentence.inner_text()
+        assert "논문(초록)" in sentence.inner_text()  # where it was found, in the page's language
+        # The mouse.
+        figure.locator(".claim-mark").hover()
+        assert sentence.is_visible()
+        page.mouse.move(0, 0)
+        assert not sentence.is_visible()
+        # The keyboard: Tab reaches the claim, Escape hides its sentence again.
+        page.locator("h1").click()
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.textContent") == figure.locator(".claim-mark").inner_text():
+                break
+        else:
+            raise AssertionError("Tab never reached the claim")
+        assert sentence.is_visible()
+        page.keyboard.press("Escape")
+        assert not sentence.is_visible()
+        # A tap (a click, as touch screens send it) keeps it open; a tap elsewhere closes it.
+        page.locator("h1").click()
+        figure.locator(".claim-mark").click()
+        page.mouse.move(0, 0)
+        assert sentence.is_visible()
+        assert figure.locator(".claim-mark").get_attribute("aria-expanded") == "true"
+        page.locator("h1").click()
+        assert not sentence.is_visible()
+        # A term of the summary is a claim too, found in the same abstract.
+        term = _claim(page, "contrastive loss")
+        assert "trained with a contrastive loss" in term.locator(".evidence").inner_text()
+        w.assert_clean("paper page with evidence")
+    finally:
+        page.close()
+
+
+def test_a_claim_links_to_its_section_of_arxiv_html_and_a_missing_one_says_so(browser: BrowserContext,
+                                                                              base: str) -> None:
+    page, w = open_page(browser, base + f"ko/papers/{KO_UNIQUE_PAPER}.html")
+    try:
+        found = _claim(page, "38%")
+        found.locator(".claim-mark").focus()
+        box = found.locator(".evidence")
+        assert box.is_visible()
+        assert "removes 38% of the arithmetic errors" in box.inner_text()
+        assert "4 Experiments" in box.inner_text()
+        assert box.locator("a").get_attribute("href") == f"https://arxiv.org/html/{KO_UNIQUE_PAPER}v1#S4"
+        missing = _claim(page, "52.4%")
+        assert "missing" in (missing.get_attribute("class") or "")
+        missing.locator(".claim-mark").focus()
+        assert missing.locator(".evidence").inner_text().strip() == "논문에서 찾지 못했습니다."
+        assert missing.locator(".evidence a").count() == 0
+        w.assert_clean("paper page read from HTML")
     finally:
         page.close()

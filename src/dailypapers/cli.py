@@ -400,6 +400,12 @@ def import_(ctx: click.Context, file: Path, lang: str | None) -> None:
         click.echo(f"imported {day}: {count} papers [{r.lang}]", err=True)
     for note in r.notes:
         click.echo(f"  normalized: {note}", err=True)
+    for warning in r.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if r.warnings:
+        click.echo(f"{len(r.warnings)} line(s) of {file} could not be read and were skipped; "
+                   "the rest was imported", err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -418,7 +424,9 @@ def check(ctx: click.Context, date: str | None, lang: str | None, as_json: bool)
     rows = pipeline.check_day(pipeline.open_store(settings), day, settings.lang)
     if as_json:
         click.echo(json.dumps([{"id": r.paper.id, "title": r.paper.title, "summarized": r.summary is not None,
-                                "checked_against": r.source, "findings": [f.as_dict() for f in r.findings]}
+                                "checked_against": r.source, "complete": r.complete,
+                                "findings": [f.as_dict() for f in r.findings],
+                                "evidence": [e.as_dict() for e in r.evidence]}
                                for r in rows], ensure_ascii=False, indent=2))
     else:
         _print_checks(day, settings.lang, rows)
@@ -437,10 +445,13 @@ def _print_checks(day: str, lang: str, rows: list[Any]) -> None:
             hard = sum(f.severity == "hard" for f in r.findings)
             soft = len(r.findings) - hard
             status = "ok" if not r.findings else f"{hard} hard, {soft} soft"
-            status += f" (checked against the {r.source})"
+            status += f" (checked against the {r.source}{'' if r.complete else ' only'})"
         click.echo(f"{r.paper.id:<12} {status:<40} {title}")
         for f in r.findings:
             click.echo(f"    {f.severity:<4} {f.rule:<10} {f.reason}")
+        unverified = [e.claim for e in r.evidence if not e.found and e.kind != "figure"] if not r.complete else []
+        if unverified:
+            click.echo(f"    not in the {r.source}, unverified: {', '.join(dict.fromkeys(unverified))}")
 
 
 @cli.command("eval")

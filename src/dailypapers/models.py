@@ -119,6 +119,32 @@ class Finding:
         return {"rule": self.rule, "severity": self.severity, "reason": self.reason, "section": self.section}
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """Where a claim of a summary (a figure, a name, a parenthesized term) stands in the paper.
+
+    `start`/`end` locate the claim in its summary section's text (None when they cannot be given);
+    `source` is the title of the paper section the claim was matched to ("Title", "Abstract",
+    "4 Experiments"), `anchor` its id in arXiv's HTML when known, `offset`/`length` the matched
+    sentence in that section's text, and `sentence` the sentence itself. A claim the paper does not
+    back has `found` False and no sentence."""
+
+    section: str
+    kind: str  # figure, name, term
+    claim: str
+    found: bool
+    start: int | None = None
+    end: int | None = None
+    source: str | None = None
+    anchor: str | None = None
+    offset: int | None = None
+    length: int | None = None
+    sentence: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
 @dataclass
 class Summary:
     key: SummaryKey
@@ -128,6 +154,7 @@ class Summary:
     findings: list[Finding] = field(default_factory=list)  # soft findings it was published with
     attempts: int = 1  # answers asked for, repairs included
     cost: float | None = None  # US dollars, when the model's price is known
+    evidence: list[Evidence] = field(default_factory=list)  # where its claims stand in the paper
 
     def as_dict(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -144,11 +171,13 @@ class Summary:
 @dataclass(frozen=True)
 class TextSection:
     """A section of a paper's text. `kind` orders what a token budget keeps first: abstract,
-    introduction, conclusion, results, captions, method, other, appendix."""
+    introduction, conclusion, results, captions, method, other, appendix. `anchor` is the
+    section's id in arXiv's HTML (`S3`), when the text came from there."""
 
     title: str
     text: str
     kind: str = "other"
+    anchor: str | None = None
 
 
 @dataclass

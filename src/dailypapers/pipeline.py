@@ -16,8 +16,8 @@ from dailypapers.config import Settings
 from dailypapers.cost import Budget, PriceTable
 from dailypapers.errors import ConfigError, DailyPapersError, LLMAuthError, LLMOutputError
 from dailypapers.http import RetryPolicy
-from dailypapers.models import (HARD, Digest, DigestEntry, Failure, Finding, Listing, ListingEntry, Paper,
-                                PaperText, Section, Summary, SummaryKey, Usage)
+from dailypapers.models import (HARD, Digest, DigestEntry, Evidence, Failure, Finding, Listing, ListingEntry,
+                                Paper, PaperText, Section, Summary, SummaryKey, TextSection, Usage)
 from dailypapers.progress import NoProgress, Progress
 from dailypapers.render import markdown
 from dailypapers.store import Store
@@ -199,6 +199,14 @@ def quality_checker(policy: str) -> Checker | None:
         return [replace(f, severity=HARD) for f in found] if policy == "strict" else found
 
     return checker
+
+
+def evidence_for(sections: list[Section], job: Job) -> list[Evidence]:
+    """Where each figure, name and term of a summary stands in the text it was made from."""
+    from dailypapers.checks.evidence import find_evidence
+
+    text = job.text.sections or [TextSection("Abstract", job.paper.abstract or job.text.text, "abstract")]
+    return find_evidence(sections, job.lang, job.paper.title, text)
 
 
 def summary_key(paper: Paper, text: PaperText, lang: str, backend: Backend) -> SummaryKey:
@@ -386,8 +394,9 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
         logs.event(logging.WARNING, f"{job.paper.id} rejected by the checks: {reasons}", event="rejected",
                    paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=reasons)
         return None
+    evidence = evidence_for(draft.sections, job) if job.checker is not None else []
     store.save_summary(Summary(key, draft.sections, draft.usage, findings=findings or [],
-                               attempts=draft.attempts, cost=cost), run_id, replace=force)
+                               attempts=draft.attempts, cost=cost, evidence=evidence), run_id, replace=force)
     logs.event(logging.INFO, f"{job.paper.id} summarized", event="summarized", paper=job.paper.id,
                date=report.date, lang=report.lang, model=key.model, attempts=draft.attempts, cost=cost,
                tokens=draft.usage.prompt_tokens + draft.usage.completion_tokens)
@@ -458,21 +467,35 @@ class CheckRow:
     summary: Summary | None
     findings: list[Finding]
     source: str  # which text the findings were checked against
+    evidence: list[Evidence] = field(default_factory=list)  # where its claims stand in that text
+    complete: bool = True  # that text is the one the summary read (not only part of it)
 
 
 def source_text(store: Store, paper: Paper, text_source: str) -> tuple[str, str]:
     """The text a stored summary was made from, as far as the store still has it, and its name."""
+    sections, name = source_sections(store, paper, text_source)
+    return _as_text(paper, sections, name), name
+
+
+def _as_text(paper: Paper, sections: list[TextSection], name: str) -> str:
+    """The text the checks read: the title, then the abstract or the sections under their titles."""
     from dailypapers.fulltext.sections import render_sections
 
+    return f"{paper.title}\n{paper.abstract if name == 'abstract' else render_sections(sections)}"
+
+
+def source_sections(store: Store, paper: Paper, text_source: str) -> tuple[list[TextSection], str]:
+    """The sections of the text a stored summary was made from, as far as the store still has them."""
     if paper.version and text_source in ("html", "pdf"):
         sections = store.text(paper.id, paper.version, text_source)
         if sections:
-            return f"{paper.title}\n{render_sections(sections)}", text_source
-    return f"{paper.title}\n{paper.abstract}", "abstract"
+            return sections, text_source
+    return [TextSection("Abstract", paper.abstract, "abstract")], "abstract"
 
 
 def check_day(store: Store, date: str, lang: str) -> list[CheckRow]:
     """Run the checks again on the day's newest summaries in `lang`, against their source text."""
+    from dailypapers.checks.evidence import find_evidence
     from dailypapers.checks.run import check_summary
 
     rows = []
@@ -481,8 +504,13 @@ def check_day(store: Store, date: str, lang: str) -> list[CheckRow]:
         if summary is None:
             rows.append(CheckRow(e.paper, None, [], ""))
             continue
-        text, name = source_text(store, e.paper, summary.key.text_source)
-        rows.append(CheckRow(e.paper, summary, check_summary(summary.sections, text, lang, e.paper.title), name))
+        sections, name = source_sections(store, e.paper, summary.key.text_source)
+        text = _as_text(e.paper, sections, name)
+        # Checked against the very text the summary read, or against less (an imported summary).
+        complete = name == summary.key.text_source
+        found = check_summary(summary.sections, text, lang, e.paper.title, complete=complete)
+        rows.append(CheckRow(e.paper, summary, found, name,
+                             find_evidence(summary.sections, lang, e.paper.title, sections), complete))
     return rows
 
 
@@ -625,6 +653,7 @@ def _entry_json(date: str, p: Paper, upvotes: int | None, summaries: list[Summar
                                       "attempts": s.attempts}
                          for s in summaries},
         "findings": {s.key.lang: [f.as_dict() for f in s.findings] for s in summaries},
+        "evidence": {s.key.lang: [e.as_dict() for e in s.evidence] for s in summaries},
     }
     if entry is not None:
         obj["upvotes_read_at"] = entry.upvotes_read_at
@@ -639,6 +668,7 @@ class ImportReport:
     days: list[tuple[str, int]]
     lang: str
     notes: list[str]
+    warnings: list[str] = field(default_factory=list)  # lines skipped because they could not be read
 
 
 def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportReport:
@@ -664,7 +694,7 @@ def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportRe
                     continue  # the same text imported again: keep the summary (and its date) as it is
                 store.save_summary(Summary(key, p.sections), replace=True)
         days.append((day.date, len(day.papers)))
-    return ImportReport(days, lang, parsed.notes)
+    return ImportReport(days, lang, parsed.notes, parsed.warnings)
 
 
 # -- publish --------------------------------------------------------------------------------------

@@ -33,7 +33,12 @@ _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|[。！？]+[」』”’)）]
 
 
 def split_sentences(text: str) -> list[str]:
-    out: list[str] = []
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, surrounding white space left out."""
+    out: list[tuple[int, int]] = []
     start = 0
     for m in _END.finditer(text):
         if m.group(0)[0] == ".":
@@ -44,14 +49,20 @@ def split_sentences(text: str) -> list[str]:
             rest = text[m.end():].lstrip()
             if rest[:1].isascii() and rest[:1].islower():
                 continue
-        piece = text[start:m.end()].strip()
-        if piece:
-            out.append(piece)
+        _add_span(text, start, m.end(), out)
         start = m.end()
-    tail = text[start:].strip()
-    if tail and any(ch.isalnum() for ch in tail):
-        out.append(tail)
+    tail = text[start:]
+    if tail.strip() and any(ch.isalnum() for ch in tail):
+        _add_span(text, start, len(text), out)
     return out
+
+
+def _add_span(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        a = start + (len(piece) - len(piece.lstrip()))
+        out.append((a, a + len(stripped)))
 
 
 # Scripts, on NFKC text. U+30FB (katakana middle dot) is punctuation in all three languages.

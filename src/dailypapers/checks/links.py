@@ -15,8 +15,10 @@ separators (`LLaMA-3` = `Llama 3`), as a whole token, a run of hyphen parts of o
 in `Qwen2.5-7B-Instruct`) or two to three tokens written together; an abbreviation is also
 found when source words spell it (`RAG`: retrieval-augmented generation). A short list of
 generic abbreviations (AI, LLM, NLP, GPU, SOTA, RL, QA...) and units (GB, FLOPs) is always
-allowed. A name that is not found is a soft finding (rule `names`). In languages other than
-English, tokens inside parentheses are left to the `terms` rule.
+allowed, and the field's common words (`Transformer`, `LLMs`) and ordinary English words written
+with a capital (`Retrieval`, `Encoder`: see `vocabulary`) are not names. A name that is not found
+is a soft finding (rule `names`). In languages other than English, tokens inside parentheses are
+left to the `terms` rule.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from functools import cached_property, lru_cache
 
 from dailypapers.checks import HARD, SOFT, Finding
 from dailypapers.checks._text import nfkc, section_name
-from dailypapers.checks.terms import source_terms
+from dailypapers.checks.terms import SourceTerms, source_terms
+from dailypapers.checks.vocabulary import compact, is_context_name, is_field_phrase, is_ordinary_word, known_names
 from dailypapers.models import Section
 
 GENERIC = frozenset("""AI AGI ML DL LLM LM VLM MLLM LMM NLP NLU NLG CV ASR TTS OCR QA VQA RL SOTA
@@ -156,18 +159,27 @@ def source_names(source: str) -> SourceNames:
 
 
 def name_in_source(token: str, source: str) -> bool:
+    return name_found(token, source_names(source), source_terms(source))
+
+
+def name_found(token: str, names: SourceNames, terms: SourceTerms) -> bool:
+    """Whether the source whose names and terms these are has the name `token`."""
     core = _POSSESSIVE.sub("", token.rstrip("."))
     c = _SEPARATORS.sub("", core.lower())
     if c in _GENERIC_LOWER or (c.endswith("s") and c[:-1] in _GENERIC_LOWER):
         return True
-    names = source_names(source)
     # LLMs / LLM, Transformer / Transformers
     if any(form in names for form in (c, c[:-1] if c.endswith("s") else "", c + "s", c + "es") if form):
         return True
     if c.isalpha() and core.isalpha():
         letters = c[:-1] if core.endswith("s") and core[:-1].isupper() else c
-        return source_terms(source).spells(letters)
+        return terms.spells(letters)
+    if _DIGIT_WORDS.fullmatch(c):  # T2V: text-to-video, B2B: business-to-business
+        return terms.spells(c.replace("2", "t").replace("4", "f"))
     return False
+
+
+_DIGIT_WORDS = re.compile(r"[a-z]+[24][a-z]+")
 
 
 def _sentence_start(text: str, i: int) -> bool:
@@ -175,38 +187,76 @@ def _sentence_start(text: str, i: int) -> bool:
     return (not before.strip() and i <= 4) or _SENTENCE_START.search(before) is not None
 
 
-def check_names(sections: list[Section], source: str, lang: str) -> list[Finding]:
-    """System and model names not in the source: soft.
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
 
-    In English, a capitalized word in the middle of a sentence is a candidate too; in other
-    languages every capitalized Latin word is (Latin there is always a name or a term)."""
-    findings: list[Finding] = []
+
+@lru_cache(maxsize=256)
+def name_candidates(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) of each system-name candidate in a summary text (NFKC-normalized, so
+    offsets are those of `nfkc(text)`). In English, a capitalized word in the middle of a sentence is
+    a candidate too; in other languages every capitalized Latin word is (Latin there is always a name
+    or a term), except inside parentheses, which the terms rule reads."""
     latin_text = lang in _LATIN_LANGS
+    text = nfkc(text)
+    text = _EMAIL.sub(_blank, _URL.sub(_blank, text))
+    if not latin_text:
+        text = _PARENS.sub(_blank, text)
+    out: list[tuple[int, int, str]] = []
+    taken = 0
+    for m in _TOKEN.finditer(text):
+        if m.start() < taken:
+            continue  # part of a name of several words, given already
+        token = m.group(0).rstrip(".-'")
+        known = _known_phrase(text, m) if token[0].isupper() or token[0].isdigit() else None
+        if known is not None:
+            taken = m.start() + len(known)
+            if not is_context_name(known):
+                out.append((m.start(), taken, known))
+            continue
+        if len(token) < 2 or token in GENERIC or token in _ORDINARY or is_field_phrase(token) \
+                or is_context_name(token):
+            continue
+        if is_name(token) or (token[0].isupper() and token[1:].islower() and not is_ordinary_word(token) and (
+                not latin_text or not _sentence_start(text, m.start()))):
+            out.append((m.start(), m.start() + len(token), token))
+    return out
+
+
+_NEXT_WORDS = re.compile(rf"(?:[ -][{_L}0-9](?:[{_L}0-9.+-]*[{_L}0-9+])?){{1,2}}")
+
+
+def _known_phrase(text: str, m: re.Match[str]) -> str | None:
+    """A well-known name of two or three words starting at `m` (`Stable Diffusion`, `Hugging Face`)."""
+    more = _NEXT_WORDS.match(text, m.end())
+    if more is None:
+        return None
+    parts = re.split(r"(?=[ -])", more.group(0))
+    for n in range(len(parts), 0, -1):
+        phrase = (m.group(0) + "".join(parts[:n])).rstrip(".-'")
+        if " " in phrase and compact(phrase) in known_names():
+            return phrase
+    return None
+
+
+def check_names(sections: list[Section], source: str, lang: str) -> list[Finding]:
+    """System and model names not in the source: soft. Names written next to each other are
+    reported as one (`Gemini Ultra`, `Claude 3 Opus`)."""
+    findings: list[Finding] = []
     for i, s in enumerate(sections):
         name = section_name(s, i)
         text = nfkc(s.text)
-        text = _EMAIL.sub(" ", _URL.sub(" ", text))
-        if not latin_text:
-            text = _PARENS.sub(" ", text)
         missing: list[tuple[int, int]] = []  # spans of candidates not found, merged when adjacent
         checked: dict[str, bool] = {}
-        for m in _TOKEN.finditer(text):
-            token = m.group(0).rstrip(".-'")
-            if len(token) < 2 or token in GENERIC or token in _ORDINARY:
-                continue
-            candidate = is_name(token) or (token[0].isupper() and token[1:].islower() and (
-                not latin_text or not _sentence_start(text, m.start())))
-            if not candidate:
-                continue
+        for start, end, token in name_candidates(s.text, lang):
             if token not in checked:
                 checked[token] = name_in_source(token, source)
             if checked[token]:
                 continue
-            end = m.start() + len(token)
-            if missing and _JOINER.fullmatch(text[missing[-1][1]:m.start()]):
-                missing[-1] = (missing[-1][0], end)  # `Gemini Ultra`, `Claude 3 Opus`: one name
+            if missing and _JOINER.fullmatch(text[missing[-1][1]:start]):
+                missing[-1] = (missing[-1][0], end)
             else:
-                missing.append((m.start(), end))
+                missing.append((start, end))
         for shown in dict.fromkeys(text[a:b] for a, b in missing):
             findings.append(Finding("names", SOFT, f"{name}: {shown} is not named in the paper", name))
     return findings

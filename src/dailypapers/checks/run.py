@@ -11,7 +11,10 @@
 | links       | a URL or e-mail address not in the paper               |                                           |
 | names       |                                                        | a system or model name not in the paper   |
 | injection   | an instruction from the paper text obeyed; assistant   |                                           |
-|             | talk; canary words; off-topic payload topics           |                                           |
+|             | talk; canary words; off-topic payload topics; HTML or  |                                           |
+|             | a script link in the answer                            |                                           |
+| off-topic   | the summary is not about this paper (names none of its |                                           |
+|             | own names, and too little of what it says is in it)    |                                           |
 """
 
 from __future__ import annotations
@@ -23,23 +26,32 @@ from dailypapers.checks.links import check_links, check_names
 from dailypapers.checks.numbers import check_numbers
 from dailypapers.checks.shape import check_shape
 from dailypapers.checks.terms import check_terms
+from dailypapers.checks.topic import check_topic
 from dailypapers.models import Section
 
-RULES = ("shape", "language", "numbers", "terms", "links", "names", "injection")
+RULES = ("shape", "language", "numbers", "terms", "links", "names", "injection", "off-topic")
 
 
-def check_summary(sections: list[Section], source: str, lang: str, title: str = "") -> list[Finding]:
+def check_summary(sections: list[Section], source: str, lang: str, title: str = "",
+                  complete: bool = True) -> list[Finding]:
     """Every rule, in the order of RULES. `source` is the text the summary was made from (abstract
-    or full text); the title counts as part of it."""
+    or full text); the title counts as part of it.
+
+    `complete=False` says that `source` is only part of what the summary may have read (an imported
+    digest, or a summary of the full text checked against the abstract because the full text is no
+    longer stored): a name, term or link it does not contain is then unverified rather than
+    invented, and is not a finding (the evidence still marks it as not found). A figure it does not
+    contain stays a finding, and so do the other rules."""
     text = f"{title}\n\n{source}" if title else source
     return [
         *check_shape(sections, lang, text),
         *check_language(sections, lang, text),
         *check_numbers(sections, text),
-        *check_terms(sections, text, lang),
-        *check_links(sections, text),
-        *check_names(sections, text, lang),
+        *(check_terms(sections, text, lang) if complete else []),
+        *(check_links(sections, text) if complete else []),
+        *(check_names(sections, text, lang) if complete else []),
         *check_injection(sections, text, lang),
+        *check_topic(sections, text, lang, title, complete),
     ]
 
 

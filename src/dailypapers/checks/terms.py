@@ -13,6 +13,11 @@ word of it appears somewhere in the source in some form (the model may reorder a
 and change a word's form: `instruction tuning` for `instruction-tuned`); or, for an
 abbreviation, when the source has words whose initials spell it (`CoT` for chain-of-thought).
 
+Not checked: the field's common vocabulary and single ordinary words (`(fine-tuning)`,
+`(throughput)`: the English of a common word is a translation aid, not a claim), citations
+(`(Chen et al., 2021)`) and list markers (`(ii)`). A long form is found when its initials are an
+abbreviation of the source (`Low-Rank Adaptation` for LoRA).
+
 All findings are soft.
 """
 
@@ -33,6 +38,8 @@ _ASIDE = re.compile(r"^(?:e\.g\.|i\.e\.|cf\.|see|vs\.?|예:|예를 들어|즉|ex
 _REFERENCE = re.compile(r"^(?:tables?|figs?\.?|figures?|sections?|sec\.|eq\.?|appendix|§)\s*[\dA-Z]", re.I)
 _ABBREVIATION = re.compile(r"^[A-Za-z][A-Za-z0-9\-.]{0,14}$")
 _WORD = re.compile(r"[a-z0-9]+")
+_ACRONYM_TOKEN = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*\b")
+_CITATION = re.compile(r"\bet al\b|^(?:[ivx]+|[a-z])$", re.I)  # `Chen et al`, `(ii)`, `(a)`
 STOPWORDS = frozenset("""a an the of and or for to in on with by from via at as into over under
     its their is are be based using""".split())
 
@@ -69,6 +76,7 @@ class SourceTerms:
     """The source's words, read once; what only some checks need is computed when first asked."""
 
     def __init__(self, source: str) -> None:
+        self.source = source
         self.words = words(source)
         self.text = " " + " ".join(self.words) + " "  # to find a phrase, word by word
         self.compact = "".join(self.words)             # to find `finetuning` in `fine-tune`
@@ -87,6 +95,12 @@ class SourceTerms:
         """The first letters of its words, all of them and without stopwords."""
         ws = self.words
         return "".join(w[0] for w in ws), "".join(w[0] for w in ws if w not in STOPWORDS)
+
+    @cached_property
+    def acronyms(self) -> frozenset[str]:
+        """The capitals of the source's abbreviations, lower case: `lora` for LoRA, `kv` for KV."""
+        return frozenset(c.lower() for c in ("".join(ch for ch in t if ch.isupper())
+                                              for t in _ACRONYM_TOKEN.findall(nfkc(self.source))) if len(c) >= 2)
 
     def spells(self, letters: str) -> bool:
         """Some consecutive words of the source have these initials (`cot`: chain-of-thought)."""
@@ -114,6 +128,8 @@ def term_in_source(term: str, src: SourceTerms) -> bool:
             return True  # finetuning / fine-tuned
     if len(content) >= 2 and all(key(w) in src.keys for w in content):
         return True
+    if len(content) >= 2 and "".join(w[0] for w in content) in src.acronyms:
+        return True  # Low-Rank Adaptation for the paper's LoRA
     if len(ws) == 1 and _ABBREVIATION.match(term.strip()):
         letters = re.sub(r"[^a-z]", "", term.lower())
         letters = letters[:-1] if term.strip().endswith("s") and len(letters) > 2 else letters
@@ -123,22 +139,44 @@ def term_in_source(term: str, src: SourceTerms) -> bool:
 
 def parenthesized_terms(text: str, lang: str) -> list[str]:
     """The English terms a text gives in parentheses."""
-    out: list[str] = []
-    for m in _PAREN.finditer(nfkc(text)):
+    return [term for _, _, term in term_candidates(text, lang)]
+
+
+def term_candidates(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each English term given in parentheses, offsets in `nfkc(text)`."""
+    out: list[tuple[int, int, str]] = []
+    norm = nfkc(text)
+    for m in _PAREN.finditer(norm):
         inner = m.group(1).strip()
         if _NON_LATIN.search(inner) or not re.search(r"[A-Za-z]{2}", inner):
             continue
         inner = _ASIDE.sub("", inner)
         if not inner or _REFERENCE.match(inner) or not _LATIN_TERM.match(inner):
             continue
-        for part in re.split(r"\s*[,;/]\s*", inner):
-            part = part.strip(" .:-")
-            if not re.search(r"[A-Za-z]{2}", part) or len(part.split()) > 6:
+        for part in _PART_SPLIT.finditer(m.group(1)):
+            raw = part.group(0)
+            term = raw.strip(" .:-")
+            term = _ASIDE.sub("", term)
+            if not re.search(r"[A-Za-z]{2}", term) or len(term.split()) > 6:
                 continue
-            if lang == "en" and not (_ABBREVIATION.match(part) and any(c.isupper() for c in part[1:])):
+            if lang == "en" and not (_ABBREVIATION.match(term) and any(c.isupper() for c in term[1:])):
                 continue
-            out.append(part)
+            if _CITATION.search(term) or _common(term):
+                continue
+            start = m.start(1) + part.start() + raw.index(term)
+            out.append((start, start + len(term), term))
     return out
+
+
+_PART_SPLIT = re.compile(r"[^,;/]+")
+
+
+def _common(term: str) -> bool:
+    """The English original of a common word: the field's vocabulary (`fine-tuning`, `LLMs`) or
+    one ordinary word (`throughput`): a translation aid, not a claim to check."""
+    from dailypapers.checks.vocabulary import is_field_phrase, is_ordinary_word
+
+    return is_field_phrase(term) or (" " not in term and term.islower() and is_ordinary_word(term))
 
 
 def check_terms(sections: list[Section], source: str, lang: str) -> list[Finding]:
@@ -146,7 +184,7 @@ def check_terms(sections: list[Section], source: str, lang: str) -> list[Finding
     findings: list[Finding] = []
     for i, s in enumerate(sections):
         name = section_name(s, i)
-        for term in parenthesized_terms(s.text, lang):
+        for _, _, term in term_candidates(s.text, lang):
             if not term_in_source(term, src):
                 findings.append(Finding(RULE, SOFT, f"{name}: the term ({term}) is not in the paper", name))
     return findings

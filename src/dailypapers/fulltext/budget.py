@@ -39,7 +39,7 @@ def select(sections: list[TextSection], max_tokens: int) -> tuple[list[TextSecti
         if left >= MIN_USEFUL_TOKENS:
             cut = _cut(s.text, left - estimate_tokens(s.title))
             if cut:
-                kept[i] = TextSection(s.title, cut, s.kind)
+                kept[i] = TextSection(s.title, cut, s.kind, s.anchor)
         break
     omitted = [sections[i].title or sections[i].kind for i in range(len(sections)) if i not in kept]
     return [kept[i] for i in sorted(kept)], omitted

@@ -53,7 +53,7 @@ def html_sections(html: str, where: str = "HTML") -> list[TextSection]:
         heading = sec.css_first("h2, h3, .ltx_title")
         title = one_line(heading.text(deep=True)) if heading is not None else ""
         appendix = "ltx_appendix" in (sec.attributes.get("class") or "")
-        sections.extend(_section(sec, title, "appendix" if appendix else None))
+        sections.extend(_section(sec, title, "appendix" if appendix else None, _anchor(sec)))
     if len(sections) <= (1 if abstract is not None else 0):
         body = _paragraphs(article)
         if body:
@@ -65,7 +65,16 @@ def html_sections(html: str, where: str = "HTML") -> list[TextSection]:
     return sections
 
 
-def _section(sec: Node, title: str, kind: str | None = None) -> list[TextSection]:
+def _anchor(sec: Node) -> str | None:
+    """The section's id, for links into arXiv's page: LaTeXML's ids are short (`S3`, `A1`)."""
+    anchor = sec.attributes.get("id") or ""
+    return anchor if _ANCHOR.fullmatch(anchor) else None
+
+
+_ANCHOR = re.compile(r"[A-Za-z][A-Za-z0-9.]{0,30}")
+
+
+def _section(sec: Node, title: str, kind: str | None = None, anchor: str | None = None) -> list[TextSection]:
     """A top-level section; its subsections are kept inside it, their titles inline."""
     parts = []
     for node in sec.css(".ltx_para, .ltx_title_subsection, .ltx_title_subsubsection, .ltx_title_paragraph"):
@@ -76,7 +85,7 @@ def _section(sec: Node, title: str, kind: str | None = None) -> list[TextSection
             parts.append(text if "ltx_para" in (node.attributes.get("class") or "") else f"[{text}]")
     text = " ".join(parts)
     text = re.sub(r"^\[[^\]]*\]\s*", "", text) if parts and parts[0] == f"[{title}]" else text
-    return [TextSection(title, text, kind or kind_of(title))] if text else []
+    return [TextSection(title, text, kind or kind_of(title), anchor)] if text else []
 
 
 def _paragraphs(node: Node) -> str:

@@ -107,6 +107,7 @@ class ParsedDay:
 class ParsedFile:
     days: list[ParsedDay]
     notes: list[str] = field(default_factory=list)  # what was normalized, for the user
+    warnings: list[str] = field(default_factory=list)  # lines that could not be read, and were skipped
 
 
 _HEADING = re.compile(r"^## Daily Papers \((\d{4}-\d{2}-\d{2})\)\s*$")
@@ -114,7 +115,9 @@ _TITLE = re.compile(r"^### \[(.*)\]\((\S+?)\)\s*$")
 _IMAGE = re.compile(r"^!\[[^\]]*\]\((\S+)\)\s*$")
 _VIDEO_LINK = re.compile(r"^\[Watch Video\]\(?(\S+?)\)?\s*$")
 _VIDEO_TAG = re.compile(r"^<div><video\b.*</video></div>\s*$")
+_BARE_VIDEO = re.compile(r"""^<video\b[^>]*\bsrc=(["'])(\S+?)\1[^>]*>\s*</video>\s*$""")
 _VOTE = re.compile(r"^Vote: (\d+)\s*$")
+_NO_VOTE = re.compile(r"^Vote:\s*[-–—?]?\s*$")
 _BOLD_ITALIC = re.compile(r"^- \*\*\*(.+?)\*\*\*: ?(.*)$")
 _BOLD = re.compile(r"^- \*\*(.+?)(:?)\*\*(:?) ?(.*)$")
 _BULLET = re.compile(r"^[-*] (.*)$")
@@ -122,7 +125,9 @@ _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
 
 
 def parse(text: str, source: str = "<digest>") -> ParsedFile:
-    """Read a digest. Raises FormatError naming the file and line of what cannot be understood."""
+    """Read a digest. A line that cannot be understood is skipped with a warning naming the file and
+    the line (in `ParsedFile.warnings`), and the rest of the file is read; only a file with no
+    `## Daily Papers (DATE)` heading at all raises FormatError."""
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = text.replace("\r\n", "\n").split("\n")
@@ -138,7 +143,10 @@ class _Reader:
         self.days: dict[str, ParsedDay] = {}
         self.day: ParsedDay | None = None
         self.paper: ParsedPaper | None = None
+        self.skipping = False  # inside a paper block whose heading could not be read
         self.notes: list[str] = []
+        self.warnings: list[str] = []
+        self.first_unread: int | None = None
         self.headings = 0
         self._noted: set[str] = set()
 
@@ -147,8 +155,9 @@ class _Reader:
             self._noted.add(kind)
             self.notes.append(message)
 
-    def error(self, number: int, message: str) -> FormatError:
-        return FormatError(f"{self.source}, line {number}: {message}")
+    def warn(self, number: int, message: str) -> None:
+        self.first_unread = self.first_unread or number
+        self.warnings.append(f"{self.source}, line {number}: {message}")
 
     def feed(self, number: int, line: str) -> None:
         stripped = line.strip()
@@ -164,25 +173,34 @@ class _Reader:
             self.day = self.days.setdefault(date, ParsedDay(date))
             return
         if self.day is None:
-            raise self.error(number, "expected the heading '## Daily Papers (YYYY-MM-DD)' first")
+            self.warn(number, f"skipped, it comes before the first '## Daily Papers (YYYY-MM-DD)' "
+                              f"heading: {stripped[:80]!r}")
+            return
         if line.startswith("### "):
             self._close_paper()
             self.paper = self._title(number, line)
+            self.skipping = self.paper is None
             return
+        if self.skipping:
+            return  # the rest of a block whose heading was reported
         if self.paper is None:
-            raise self.error(number, f"text outside a paper block: {stripped[:80]!r}")
+            self.warn(number, f"skipped, text outside a paper block: {stripped[:80]!r}")
+            return
         self._paper_line(number, line, stripped)
 
-    def _title(self, number: int, line: str) -> ParsedPaper:
+    def _title(self, number: int, line: str) -> ParsedPaper | None:
         m = _TITLE.match(line)
         if not m or "](" not in line:
-            raise self.error(number, "a paper heading must be '### [TITLE](https://arxiv.org/abs/ID)'")
+            self.warn(number, "a paper heading must be '### [TITLE](https://arxiv.org/abs/ID)'; "
+                              f"this paper was skipped: {line.strip()[:80]!r}")
+            return None
         inner = line[len("### ["):line.rstrip().rindex(")")]
         cut = inner.rindex("](")
         title, url = inner[:cut], inner[cut + 2:]
         paper_id = _paper_id(url)
         if paper_id is None:
-            raise self.error(number, f"the link {url!r} is not an arXiv abstract URL")
+            self.warn(number, f"the link {url[:80]!r} is not an arXiv abstract URL; this paper was skipped")
+            return None
         return ParsedPaper(id=paper_id, title=unescape_title(title), line=number)
 
     def _paper_line(self, number: int, line: str, stripped: str) -> None:
@@ -198,8 +216,13 @@ class _Reader:
             if p.thumbnail is None:
                 src = re.search(r'src="([^"]+)"', stripped)
                 p.thumbnail = src.group(1) if src else None
+        elif m := _BARE_VIDEO.match(stripped):
+            self.note("bare-video", f"line {number}: a bare '<video src=...>' line read as the paper's video")
+            p.thumbnail = p.thumbnail or m.group(2)
         elif m := _VOTE.match(stripped):
             p.upvotes = int(m.group(1))
+        elif _NO_VOTE.match(stripped):
+            self.note("no-vote", f"line {number}: '{stripped}' read as votes unknown")
         elif stripped.startswith("Authors:"):
             p.authors = self._authors(number, line[len("Authors:"):])
         elif m := _BOLD_ITALIC.match(line):
@@ -216,7 +239,7 @@ class _Reader:
             p.sections.append(Section(last.label, f"{last.text} {stripped}"))
             self.note("wrap", f"line {number}: a wrapped section line was joined to the one before")
         else:
-            raise self.error(number, f"cannot tell what this line is: {stripped[:80]!r}")
+            self.warn(number, f"skipped, cannot tell what this line is: {stripped[:80]!r}")
 
     def _section(self, number: int, label: str, text: str) -> None:
         assert self.paper is not None
@@ -230,10 +253,12 @@ class _Reader:
         if value.strip().startswith("["):
             try:
                 names = ast.literal_eval(value.strip())
-            except (ValueError, SyntaxError):
-                raise self.error(number, "the Authors line looks like a Python list but is not one")
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                names = None
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                raise self.error(number, "the Authors list must hold names (strings)")
+                self.warn(number, "skipped, the Authors line looks like a Python list of names but is "
+                                  f"not one: {value.strip()[:80]!r}")
+                return []
             self.note("authors", f"line {number}: an Authors line written as a Python list was read")
             return names
         return value.split(", ") if value else []
@@ -261,10 +286,11 @@ class _Reader:
     def finish(self, text: str) -> ParsedFile:
         self._close_paper()
         if not self.days:
-            raise FormatError(f"{self.source}: no '## Daily Papers (YYYY-MM-DD)' heading; is this a digest?")
+            first = f" (line {self.first_unread} is the first line of text)" if self.first_unread else ""
+            raise FormatError(f"{self.source}: no '## Daily Papers (YYYY-MM-DD)' heading{first}; is this a digest?")
         if not text.endswith("\n\n"):
             self.note("end", "the file did not end with a blank line")
-        return ParsedFile(days=list(self.days.values()), notes=self.notes)
+        return ParsedFile(days=list(self.days.values()), notes=self.notes, warnings=self.warnings)
 
 
 def _paper_id(url: str) -> str | None:

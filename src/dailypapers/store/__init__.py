@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from dailypapers.errors import StoreError
-from dailypapers.models import (Failure, Finding, Listing, ListingEntry, Paper, Section, Summary, SummaryKey,
+from dailypapers.models import (Evidence, Failure, Finding, Listing, ListingEntry, Paper, Section, Summary, SummaryKey,
                                 TextSection, Usage)
 from dailypapers.store.schema import (MIGRATIONS, failures, fetches, listings, papers, publications, runs,
                                       schema_migrations, summaries, texts)
@@ -185,7 +185,9 @@ class Store:
 
     # -- full text ----------------------------------------------------------------------------------
     def save_text(self, paper_id: str, version: int, source: str, sections: list[TextSection]) -> None:
-        body = json.dumps([[s.title, s.text, s.kind] for s in sections], ensure_ascii=False)
+        # [title, text, kind] as first stored; the HTML anchor is a fourth element when there is one.
+        body = json.dumps([[s.title, s.text, s.kind, *([s.anchor] if s.anchor else [])] for s in sections],
+                          ensure_ascii=False)
         with self._tx() as conn:
             conn.execute(texts.delete().where(texts.c.paper_id == paper_id, texts.c.version == version,
                                               texts.c.source == source))
@@ -197,7 +199,7 @@ class Store:
                                               texts.c.source == source)
         with self.engine.connect() as conn:
             body = conn.scalar(q)
-        return [TextSection(t, x, k) for t, x, k in json.loads(body)] if body else None
+        return [TextSection(*row[:4]) for row in json.loads(body)] if body else None
 
     # -- summaries --------------------------------------------------------------------------------
     def has_summary(self, key: SummaryKey, any_text_source: bool = False) -> bool:
@@ -221,7 +223,8 @@ class Store:
                       requests=summary.usage.requests, run_id=run_id,
                       created_at=summary.created_at or utc_now(),
                       findings=json.dumps([f.as_dict() for f in summary.findings], ensure_ascii=False),
-                      attempts=summary.attempts, cost=summary.cost)
+                      attempts=summary.attempts, cost=summary.cost,
+                      evidence=json.dumps([e.as_dict() for e in summary.evidence], ensure_ascii=False))
         with self._tx(f"store the summary of {k.paper_id}") as conn:
             found = conn.execute(sa.select(summaries.c.id).where(*_key_where(k))).first()
             if found is None:
@@ -377,4 +380,5 @@ def _row_summary(r: Any) -> Summary:
     return Summary(key=SummaryKey(r.paper_id, r.version, r.text_source, r.lang, r.model, r.prompt_version),
                    sections=[Section(label, text) for label, text in json.loads(r.sections)],
                    usage=Usage(r.prompt_tokens, r.completion_tokens, r.requests), created_at=r.created_at,
-                   findings=[Finding(**f) for f in json.loads(r.findings)], attempts=r.attempts, cost=r.cost)
+                   findings=[Finding(**f) for f in json.loads(r.findings)], attempts=r.attempts, cost=r.cost,
+                   evidence=[Evidence(**e) for e in json.loads(r.evidence)])

@@ -95,6 +95,8 @@ summaries = sa.Table(
     sa.Column("findings", sa.Text, nullable=False, default="[]", info={"since": 3}),
     sa.Column("attempts", sa.Integer, nullable=False, default=1, info={"since": 3}),
     sa.Column("cost", sa.Float, info={"since": 5}),  # US dollars, when the model's price is known
+    # JSON list of models.Evidence: where each figure, name and term of the summary stands in the paper
+    sa.Column("evidence", sa.Text, nullable=False, default="[]", info={"since": 6}),
     sa.UniqueConstraint("paper_id", "version", "text_source", "lang", "model", "prompt_version",
                         name="uq_summary_key"),
 )
@@ -165,10 +167,15 @@ def _m5_cost(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE runs ADD COLUMN cost FLOAT"))
 
 
+def _m6_evidence(conn: sa.Connection) -> None:
+    conn.execute(sa.text("ALTER TABLE summaries ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]'"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial tables: papers, fetches, listings, runs, failures, summaries", _m1_initial),
     (2, "texts: full text of papers by version and source", _m2_texts),
     (3, "summaries: quality findings and attempts", _m3_findings),
     (4, "publications: what was e-mailed and posted, part by part", _m4_publications),
     (5, "cost of summaries and runs", _m5_cost),
+    (6, "summaries: the evidence of their claims in the paper", _m6_evidence),
 ]

@@ -1,10 +1,13 @@
 """Summaries written by a chat model: the prompt, the answer's parsing, and repairs.
 
 An answer that is not valid JSON for the schema is sent back once; an answer that the quality
-checks find fault with, up to `repairs` times, each time with the specific findings; the best answer is kept (fewest hard
-findings, then fewest soft ones, then the earliest). A best answer that still has a hard finding
-fails the paper with its reasons. A repair request that fails (after its retries) keeps the best
-publishable answer in hand; a failure with none carries the usage of the answers paid for."""
+checks find fault with is sent back with the specific findings, up to `repairs` times, as long as a
+new answer can still fix something: an answer judged off-topic (a summary of another paper) is
+sent back once, and a repair that leaves the same soft findings is not asked for again (they are
+published with the summary). The best answer is kept (fewest hard findings, then fewest soft ones,
+then the earliest). A best answer that still has a hard finding fails the paper with its reasons.
+A repair request that fails (after its retries) keeps the best publishable answer in hand; a
+failure with none carries the usage of the answers paid for. A clean answer costs one request."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from dailypapers.models import HARD, Finding, Section, Usage
 from dailypapers.summarize import prompts
 from dailypapers.summarize.backends import ChatModel, Draft, Job
 from dailypapers.summarize.parsing import parse_sections
+
+OFF_TOPIC = "off-topic"  # the checks' rule for a summary of another paper: worth one repair, no more
 
 
 class SummaryRejected(LLMOutputError):
@@ -61,7 +66,7 @@ class ChatSummarizer:
             else:
                 problems = job.checker(sections, job) if job.checker else []
                 attempts.append((sections, problems))
-            if not problems or invalid > 1 or answers > self.repairs:
+            if not problems or invalid > 1 or answers > self.repairs or not _worth_repairing(attempts):
                 break
             messages += [{"role": "assistant", "content": reply.text[:4000]},
                          {"role": "user", "content": _repair_request(problems)}]
@@ -84,6 +89,19 @@ def _best(attempts: list[tuple[list[Section], list[Finding]]], last_problems: li
         rejected.usage = usage
         raise rejected
     return Draft(sections, usage, repaired=answers > 1, attempts=answers, findings=findings)
+
+
+def _worth_repairing(attempts: list[tuple[list[Section], list[Finding]]]) -> bool:
+    """Whether another answer may fix what the last one got wrong: not after a second off-topic
+    answer, nor after a repair that left the same soft findings."""
+    if len(attempts) < 2:
+        return True
+    last, before = attempts[-1][1], attempts[-2][1]
+    if any(f.rule == OFF_TOPIC for f in last) and any(f.rule == OFF_TOPIC for f in before):
+        return False
+    if _hard(last):
+        return True
+    return {f.reason for f in last} != {f.reason for f in before}
 
 
 def _hard(findings: list[Finding]) -> int:

@@ -55,6 +55,7 @@ from dailypapers.models import (
     Summary,
 )
 from dailypapers.render.site import i18n
+from dailypapers.render.site.evidence import annotated
 from dailypapers.render.site.assets import MediaCache, MediaFile, MediaReport, place
 
 SITE_FORMAT = 1
@@ -276,12 +277,15 @@ def text_lang(text: str, default: str = "en") -> str:
 
 
 def ordered_sections(summary: Summary) -> list[dict[str, Any]]:
-    known = sorted((s for s in summary.sections if s.label in SECTION_LABELS),
-                   key=lambda s: SECTION_LABELS.index(s.label))  # type: ignore[arg-type]
+    """The sections in FORMAT.md order, each with its name (the label, or `Point N` for an old
+    unlabeled bullet: how the checks and the evidence name it)."""
+    named = [(s, s.label if s.label is not None else f"Point {i + 1}") for i, s in enumerate(summary.sections)]
+    known = sorted((x for x in named if x[0].label in SECTION_LABELS),
+                   key=lambda x: SECTION_LABELS.index(x[0].label))  # type: ignore[arg-type]
     queue = iter(known)
-    ordered = [next(queue) if s.label in SECTION_LABELS else s for s in summary.sections]
-    return [{"label": s.label, "label_lang": text_lang(s.label) if s.label else None, "text": s.text}
-            for s in ordered]
+    ordered = [next(queue) if s.label in SECTION_LABELS else (s, name) for s, name in named]
+    return [{"label": s.label, "label_lang": text_lang(s.label) if s.label else None, "text": s.text,
+             "name": name} for s, name in ordered]
 
 
 def _is_video(url: str) -> bool:
@@ -567,7 +571,13 @@ class _LangView:
             return ctx
         return self.day_context(len(self.days) - 1, front=True, root=root)
 
-    def summary_dict(self, s: Summary) -> dict[str, Any]:
+    def summary_dict(self, s: Summary, index: int = 0) -> dict[str, Any]:
+        sections = ordered_sections(s)
+        t = i18n.translator(self.lang)
+        for n, sec in enumerate(sections):
+            mine = [e for e in s.evidence if e.section == sec["name"]]
+            sec["html"] = annotated(sec["text"], mine, markdown_html, t, s.key.paper_id, s.key.version or None,
+                                    f"ev-{index}-{n}")
         return {
             "model": s.key.model,
             "text_source": s.key.text_source,
@@ -575,8 +585,9 @@ class _LangView:
             "version": s.key.version,
             "created_at": s.created_at,
             "attempts": s.attempts,
-            "sections": ordered_sections(s),
+            "sections": sections,
             "findings": [f.as_dict() for f in s.findings],
+            "evidence": bool(s.evidence),
         }
 
     def paper_context(self, pid: str) -> dict[str, Any]:
@@ -612,7 +623,7 @@ class _LangView:
             "categories": cats,
             "keywords": kws,
             "dates": [{"date": d, "href": f"{root}{self.lang}/days/{d}.html"} for d in self.papers[pid]],
-            "summaries": [self.summary_dict(s) for s in summaries],
+            "summaries": [self.summary_dict(s, i) for i, s in enumerate(summaries)],
         })
         return ctx
 
@@ -750,13 +761,9 @@ def env() -> Any:
 
 
 def render_page(template: str, context: dict[str, Any]) -> str:
-    t = i18n.strings(context["lang"])
     ui = context["ui"]
-
-    def tr(key: str, **kw: Any) -> str:
-        return t[key].format(**kw) if kw else t[key]
-
-    return env().get_template(template).render(context, t=tr, ui_attr=ui if ui != context["lang"] else None)
+    return env().get_template(template).render(context, t=i18n.translator(context["lang"]),
+                                               ui_attr=ui if ui != context["lang"] else None)
 
 
 @contextlib.contextmanager

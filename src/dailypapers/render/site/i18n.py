@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 LANG_NAMES = {"ko": "한국어", "en": "English", "ja": "日本語", "zh": "中文", "fr": "Français", "de": "Deutsch",
               "es": "Español", "pt": "Português", "ru": "Русский", "vi": "Tiếng Việt", "it": "Italiano"}
@@ -60,6 +62,12 @@ EN = {
     "prompt": "Prompt version",
     "written": "Written",
     "attempts": "Answers asked for",
+    "evidence_hint": "Figures, names and terms are marked: hover over one, focus it or tap it to see the sentence of the paper it comes from.",
+    "evidence_found": "In the paper ({where}):",
+    "evidence_spread": "In the paper, though not in one sentence.",
+    "evidence_missing": "Not found in the paper.",
+    "evidence_open": "Read it on arXiv",
+    "paper_title": "Title",
     "findings": "Quality checks",
     "no_findings": "The checks found nothing to report.",
     "hard": "hard",
@@ -142,6 +150,12 @@ KO = {
     "prompt": "프롬프트 버전",
     "written": "작성",
     "attempts": "요청한 답변 수",
+    "evidence_hint": "숫자, 이름, 용어에 표시가 있습니다. 마우스를 올리거나 선택하거나 눌러 보면 논문의 어느 문장에서 왔는지 보입니다.",
+    "evidence_found": "논문({where}):",
+    "evidence_spread": "논문에 있지만 한 문장에 모여 있지는 않습니다.",
+    "evidence_missing": "논문에서 찾지 못했습니다.",
+    "evidence_open": "arXiv에서 보기",
+    "paper_title": "제목",
     "findings": "품질 검사",
     "no_findings": "검사에서 보고할 문제가 없었습니다.",
     "hard": "심각",
@@ -221,6 +235,12 @@ JA = {
     "prompt": "プロンプトのバージョン",
     "written": "作成日時",
     "attempts": "依頼した回答数",
+    "evidence_hint": "数値・名前・用語に印があります。カーソルを合わせる、選択する、またはタップすると、論文のどの文に基づくかが表示されます。",
+    "evidence_found": "論文({where}):",
+    "evidence_spread": "論文にありますが、一つの文にまとまってはいません。",
+    "evidence_missing": "論文には見つかりませんでした。",
+    "evidence_open": "arXivで読む",
+    "paper_title": "タイトル",
     "findings": "品質チェック",
     "no_findings": "チェックで報告すべき問題はありませんでした。",
     "hard": "重大",
@@ -300,6 +320,12 @@ ZH = {
     "prompt": "提示词版本",
     "written": "撰写时间",
     "attempts": "请求的回答数",
+    "evidence_hint": "数字、名称和术语都有标记:悬停、选中或轻触即可查看其出自论文的哪一句。",
+    "evidence_found": "论文({where}):",
+    "evidence_spread": "论文中有,但不在同一句中。",
+    "evidence_missing": "论文中未找到。",
+    "evidence_open": "在 arXiv 上阅读",
+    "paper_title": "标题",
     "findings": "质量检查",
     "no_findings": "检查没有发现需要报告的问题。",
     "hard": "严重",
@@ -353,6 +379,16 @@ def ui_lang(lang: str) -> str:
 
 def strings(lang: str) -> dict[str, str]:
     return STRINGS[ui_lang(lang)]
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """`t(key, **values)`: the page's words in `lang`, as the templates use them."""
+    table = strings(lang)
+
+    def t(key: str, **values: Any) -> str:
+        return table[key].format(**values) if values else table[key]
+
+    return t
 
 
 def month_label(lang: str, year: int, month: int) -> str:

@@ -1,4 +1,5 @@
-/* dailypapers site: the theme switch and the search page. No other script runs on the site. */
+/* dailypapers site: the theme switch, the search page and the evidence of claims. No other script
+   runs on the site. */
 (function () {
   "use strict";
   var KEY = "dailypapers-theme";
@@ -135,8 +136,53 @@
     }
   }
 
+  /* Evidence: hover and keyboard focus reveal a claim's sentence with CSS alone; a tap or a click
+     keeps it open (touch screens have no hover, and Safari does not focus a tapped button), and
+     Escape closes it. */
+  function initEvidence() {
+    var claims = document.querySelectorAll(".claim");
+    if (!claims.length) return;
+    function close(except) {
+      claims.forEach(function (c) {
+        if (c !== except && c.classList.contains("open")) {
+          c.classList.remove("open");
+          c.querySelector(".claim-mark").setAttribute("aria-expanded", "false");
+        }
+      });
+    }
+    claims.forEach(function (claim) {
+      var button = claim.querySelector(".claim-mark");
+      button.addEventListener("click", function (event) {
+        event.stopPropagation();
+        var open = !claim.classList.contains("open");
+        close(claim);
+        claim.classList.toggle("open", open);
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest || !event.target.closest(".claim")) close(null);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      var inside = document.activeElement && document.activeElement.closest &&
+        document.activeElement.closest(".claim");
+      close(null);
+      if (inside) {
+        inside.querySelector(".claim-mark").focus();
+        inside.classList.add("dismissed");
+      }
+    });
+    document.addEventListener("focusin", function (event) {
+      claims.forEach(function (c) {
+        if (!c.contains(event.target)) c.classList.remove("dismissed");
+      });
+    });
+  }
+
   function ready() {
     initTheme();
+    initEvidence();
     var form = document.getElementById("search-form");
     if (form) initSearch(form);
   }
