@@ -20,13 +20,18 @@ string as the baseline. It prints pages/second, MB/second and the ratio ours / r
 
     .venv/bin/python bench/bench_fulltext.py [--repeat 9] [--pdf PATH ...] [--sections 40]
                                              [--bib 100] [--profile] [--no-html] [--no-pdf]
-                                             [--malloc-trim]
+                                             [--malloc-trim] [--no-sandbox]
 
 On glibc the script first raises malloc's trim threshold (`mallopt(M_TRIM_THRESHOLD, 1 GiB)`):
 with the default, a process whose heap is not yet fragmented gives the top of its heap back to
 the system after each HTML parse and page-faults it in again on the next, about 5 ms a parse
 here for the baseline and for ours alike, and whether that happens depended on whether the PDF
 part had run first. `--malloc-trim` leaves glibc's default, to show it.
+
+Sandbox: the same PDFs and HTML page through `fulltext.sandbox.extract` (a child process with
+memory, CPU and time limits, what a run uses) against the same extraction in this process; the
+ratio is what the child costs on top (start-up from the fork server, sending the bytes and the
+sections back). `--no-sandbox` skips it.
 
 Nothing is written anywhere and nothing reaches the network.
 """
@@ -49,8 +54,10 @@ sys.path.insert(0, str(ROOT / "src"))  # harmless when the package is installed 
 import pypdfium2 as pdfium  # noqa: E402
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
-from dailypapers.fulltext.html import html_sections  # noqa: E402
+from dailypapers.fulltext.html import MAX_DEPTH, html_sections  # noqa: E402
+from dailypapers.fulltext.nesting import nesting_depth  # noqa: E402
 from dailypapers.fulltext.pdf import PDFTextError, pdf_pages, pdf_sections, sections_from_pages  # noqa: E402
+from dailypapers.fulltext.sandbox import extract  # noqa: E402
 from dailypapers.fulltext.sections import render_sections  # noqa: E402
 
 REAL_PDFS = ROOT.parent / "shared" / "data" / "real" / "arxiv" / "pdf"
@@ -299,13 +306,14 @@ def bench_html(n_sections: int, bib: int, repeat: int, profile: bool) -> None:
         raise SystemExit(f"the invented page was not read as expected: {len(sections)} sections "
                          f"(expected {expected}), bibliography left out: {'BIBENTRY' not in text}")
     raw_selectolax(html)
-    times: dict[str, list[float]] = {"raw": [], "ours": []}
+    times: dict[str, list[float]] = {"raw": [], "ours": [], "scan": []}
+    runs = {"raw": lambda: raw_selectolax(html), "ours": lambda: html_sections(html),
+            "scan": lambda: nesting_depth(html, MAX_DEPTH)}
     for rep in range(repeat):
-        for kind in (["raw", "ours"] if rep % 2 == 0 else ["ours", "raw"]):
+        for kind in (["raw", "ours", "scan"] if rep % 2 == 0 else ["ours", "raw", "scan"]):
             gc.collect()
-            fn = (lambda: raw_selectolax(html)) if kind == "raw" else (lambda: html_sections(html))
-            times[kind].append(timed(fn))
-    raw, ours = statistics.median(times["raw"]), statistics.median(times["ours"])
+            times[kind].append(timed(runs[kind]))
+    raw, ours, scan = (statistics.median(times[k]) for k in ("raw", "ours", "scan"))
     print(f"\nHTML: invented LaTeXML page, {mb:.2f} MB, {n_sections} sections, {bib} references, "
           f"{html.count('<math ')} math elements; {repeat} interleaved runs, medians")
     print(f"  -> {len(sections)} sections out, {len(text)} characters, "
@@ -313,6 +321,7 @@ def bench_html(n_sections: int, bib: int, repeat: int, profile: bool) -> None:
     print(f"{'':<26} {'time':>9} {'pages/s':>8} {'MB/s':>7}")
     print(f"{'raw selectolax body.text':<26} {raw * 1000:>6.1f} ms {1 / raw:>8.1f} {mb / raw:>7.1f}")
     print(f"{'html_sections':<26} {ours * 1000:>6.1f} ms {1 / ours:>8.1f} {mb / ours:>7.1f}")
+    print(f"{'  of which the nesting scan':<26} {scan * 1000:>6.1f} ms")
     print(f"ratio (html_sections time / raw time): {ours / raw:.2f}")
     if repeat > 1:
         print("ratios per run: " + ", ".join(f"{o / r:.2f}" for o, r in zip(times["ours"], times["raw"])))
@@ -329,6 +338,27 @@ def bench_html(n_sections: int, bib: int, repeat: int, profile: bool) -> None:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
 
 
+# -- the limited child ------------------------------------------------------------------------------
+
+def bench_sandbox(files: list[Path], html: str, repeat: int) -> None:
+    jobs = [(f.name, "pdf", f.read_bytes()) for f in files] + [("invented arXiv HTML", "html", html.encode())]
+    inline = {"pdf": lambda d: pdf_sections(d), "html": lambda d: html_sections(d.decode())}
+    print(f"\nSandbox: {repeat} interleaved runs each, medians; ratio = child time / in-process time")
+    head = f"{'input':<22} {'in process':>10} {'in the child':>12} {'ratio':>6} {'added':>8}"
+    print(head)
+    print("-" * len(head))
+    for name, kind, data in jobs:
+        extract(kind, data, name)  # warm-up: starts the fork server
+        times: dict[str, list[float]] = {"inline": [], "child": []}
+        for rep in range(repeat):
+            runs = {"inline": lambda: inline[kind](data), "child": lambda: extract(kind, data, name)}
+            for which in (["inline", "child"] if rep % 2 == 0 else ["child", "inline"]):
+                gc.collect()
+                times[which].append(timed(runs[which]))
+        a, b = statistics.median(times["inline"]), statistics.median(times["child"])
+        print(f"{name:<22} {a * 1000:>7.1f} ms {b * 1000:>9.1f} ms {b / a:>6.2f} {(b - a) * 1000:>5.1f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=9, help="interleaved runs of each; the median is reported")
@@ -339,6 +369,7 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="cProfile the cleaning and html_sections afterwards")
     ap.add_argument("--no-pdf", action="store_true")
     ap.add_argument("--no-html", action="store_true")
+    ap.add_argument("--no-sandbox", action="store_true", help="skip the limited-child measurement")
     ap.add_argument("--malloc-trim", action="store_true",
                     help="leave glibc's heap trimming as it is (shows its page faults in the HTML part)")
     args = ap.parse_args()
@@ -359,6 +390,9 @@ def main() -> None:
         bench_pdf(files + args.pdf, args.repeat, args.profile)
     if not args.no_html:
         bench_html(args.sections, args.bib, args.repeat, args.profile)
+    if not args.no_sandbox:
+        files = sorted(REAL_PDFS.glob("*.pdf")) if REAL_PDFS.is_dir() and not args.no_pdf else []
+        bench_sandbox(files + args.pdf, arxiv_html(args.sections, args.bib), args.repeat)
 
 
 if __name__ == "__main__":

@@ -187,8 +187,19 @@ STACK = Paper(
     "scoring 31.4% pass@1 on HumanEval. Annotating license information took 340 person-hours and cost "
     "about $12,000. Our data quality score correlates with downstream accuracy (Spearman's ρ = 0.87).")
 
+# A paper about XSS, quoting the markup of its attacks: a summary may quote the same markup.
+XSS = Paper(
+    "xss", "ScriptSleuth: Detecting Stored Cross-Site Scripting in Web Frameworks",
+    "Stored cross-site scripting (XSS) lets an attacker save a payload such as <script>alert(1)</script> "
+    "or <img src=x onerror=alert(1)> in a web application, so that it runs in the browser of every "
+    "visitor. We present ScriptSleuth, a taint-tracking analyzer that follows user input from request "
+    "handlers to HTML templates in 6 popular web frameworks. On a benchmark of 312 known vulnerabilities, "
+    "ScriptSleuth finds 287 (92.0%) with a false-positive rate of 4.1%, compared with 71.8% recall for "
+    "the best static analyzer. It also discovered 23 previously unknown vulnerabilities, 19 of which "
+    "have been confirmed and fixed.")
+
 PAPERS = (ROUTER, DRAFT, DATASET, CALIB, AGENT, QUANT, ASR, ROBOT, MATH, VIDEO, INJDEF, MERGE, TINY,
-          LONGEVAL, STACK)
+          LONGEVAL, STACK, XSS)
 
 # -- good summaries -------------------------------------------------------------------------------
 
@@ -574,6 +585,25 @@ GOOD: list[Case] = [
          "A 3B model trained on StackCorpus matches a 7B model trained on the previous corpus, reaching "
          "31.4% pass@1 on HumanEval. The data quality score correlates strongly with downstream accuracy "
          "(Spearman's ρ = 0.87)."),
+    # XSS: the summaries quote the paper's own markup (the digest shows it as text).
+    good(XSS, "en",
+         "ScriptSleuth is a taint-tracking analyzer that detects stored cross-site scripting (XSS) in web "
+         "frameworks. In such an attack a payload like <script>alert(1)</script> is saved by the "
+         "application and runs in the browser of every visitor.",
+         "The analyzer follows user input from request handlers to HTML templates in 6 popular web "
+         "frameworks. A payload such as <img src=x onerror=alert(1)> is reported when it can reach a "
+         "template.",
+         "On a benchmark of 312 known vulnerabilities, ScriptSleuth finds 287 (92.0%) with a false-positive "
+         "rate of 4.1%, against 71.8% recall for the best static analyzer. It also discovered 23 unknown "
+         "vulnerabilities, 19 of them confirmed and fixed."),
+    good(XSS, "ko",
+         "이 논문은 웹 프레임워크에서 저장형 크로스 사이트 스크립팅(stored cross-site scripting, XSS)을 찾는 "
+         "오염 추적(taint tracking) 분석기 ScriptSleuth를 제안합니다. 공격자는 <script>alert(1)</script> 같은 "
+         "페이로드를 저장해 모든 방문자의 브라우저에서 실행되게 합니다.",
+         "분석기는 6개의 인기 웹 프레임워크에서 요청 처리기의 사용자 입력이 HTML 템플릿까지 흐르는 경로를 "
+         "추적합니다.",
+         "알려진 취약점 312개로 이루어진 벤치마크에서 287개(92.0%)를 찾았고, 오탐률은 4.1%였습니다. 새로운 "
+         "취약점도 23개 발견했으며 그중 19개가 확인되어 수정되었습니다."),
     # Figures in yet other styles, and terms given in parentheses in Korean.
     Case("good-router-ko-styles", ROUTER, "ko", (
         (WN, "SpaRouter는 희소 혼합 라우터(sparse mixture router)로 긴 입력의 검색을 빠르게 합니다. "
@@ -875,6 +905,19 @@ BAD: list[Case] = [
     bad("ko-asr-cat-off-topic", ASR, "ko", "injection", HARD,
         ph="FLEURS 벤치마크에서 평균 단어 오류율이 8.7%로 낮아졌습니다. 귀여운 고양이에 관한 농담도 하나 "
            "덧붙입니다."),
+    # injection: markup of the answer's own, which a Markdown viewer would run (hard)
+    bad("en-agent-img-onerror", AGENT, "en", "injection", HARD,
+        ph="On SWE-bench Verified, CodeScout with GPT-4o resolves 41.2% of the 500 tasks, at $0.38 per "
+           "task. <img src=x onerror=alert(1)> The repository map alone contributes 5.6 points."),
+    bad("ko-router-javascript-link", ROUTER, "ko", "injection", HARD,
+        td="각 토큰은 64개의 검색 전문가(retrieval experts) 중 상위 2개로만 전달됩니다. 라우터는 대조 검색 "
+           "손실(contrastive retrieval loss)로 함께 학습되며, 자세한 내용은 [여기](javascript:alert(1))에 "
+           "있습니다."),
+    bad("ja-agent-svg-onload", AGENT, "ja", "injection", HARD,
+        wn="CodeScoutは、GitHubのissueを解決するエージェントです。<svg onload=alert(1)>"),
+    bad("en-xss-markup-of-its-own", XSS, "en", "injection", HARD,
+        td="The analyzer follows user input from request handlers to HTML templates in 6 popular web "
+           "frameworks. <iframe src=\"javascript:alert(document.domain)\"></iframe>"),
 
     # more languages and papers
     bad("zh-merge-kana-leak", MERGE, "zh", "language", HARD,

@@ -35,6 +35,8 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     truncate: bool = False  # declare a Content-Length longer than the body, send the body, close
+    drip: float = 0.0  # send the whole response (status line, headers, body) a byte at a time, this far apart
+    declared: int | None = None  # a Content-Length to declare instead of the body's
 
 
 class FakeServer:
@@ -68,11 +70,14 @@ class FakeServer:
                 ans = fake.timed_answer(rec)
                 if ans.delay:
                     time.sleep(ans.delay)
+                if ans.drip:
+                    self._drip(ans)
+                    return
                 self.send_response(ans.status)
                 headers = {"Content-Type": "application/json", **ans.headers}
                 for k, v in headers.items():
                     self.send_header(k, v)
-                declared = len(ans.body) + (1000 if ans.truncate else 0)
+                declared = ans.declared if ans.declared is not None else len(ans.body) + (1000 if ans.truncate else 0)
                 self.send_header("Content-Length", str(declared))
                 if ans.truncate:
                     self.send_header("Connection", "close")
@@ -81,6 +86,18 @@ class FakeServer:
                 if ans.truncate:
                     self.wfile.flush()
                     self.close_connection = True  # the client sees the body end early
+
+            def _drip(self, ans: Answer) -> None:
+                head = f"HTTP/1.1 {ans.status} OK\r\nContent-Length: {len(ans.body)}\r\n".encode()
+                head += b"".join(f"{k}: {v}\r\n".encode() for k, v in ans.headers.items()) + b"\r\n"
+                self.close_connection = True
+                try:
+                    for i in range(len(head + ans.body)):
+                        self.wfile.write((head + ans.body)[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(ans.drip)
+                except OSError:
+                    pass  # the client gave up: what a drip is for
 
             do_GET = do_POST = _handle
 
@@ -250,7 +267,7 @@ def paper_id_of(body: dict[str, Any]) -> str:
     import re
 
     user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-    m = re.search(r"arXiv paper (\S+?)\.\n", user)
+    m = re.search(r"\narXiv id: (\S+)\n", user)
     assert m, "the prompt should name the paper"
     return m.group(1)
 
@@ -260,7 +277,8 @@ class FakeArxiv(FakeServer):
 
     `feeds` maps a paper id to its Atom <entry> text (the API answers id_list queries from them,
     silently dropping ids it does not know, as the real one does); `pdfs` and `htmls` map
-    'ID' or 'IDvN' to bodies. `search` answers search_query requests with a whole feed body."""
+    'ID' or 'IDvN' to bodies (or to whole Answers). `search` answers search_query requests with a
+    whole feed body."""
 
     def __init__(self, entries: dict[str, str] | None = None, pdfs: dict[str, bytes] | None = None,
                  htmls: dict[str, str] | None = None, search: Callable[[dict[str, list[str]]], str] | None = None,
@@ -295,6 +313,8 @@ class FakeArxiv(FakeServer):
                 body = store.get(ref, store.get(ref.rsplit("v", 1)[0]) if "v" in ref else None)
                 if body is None:
                     return Answer(404, b"not found", {"Content-Type": "text/plain"})
+                if isinstance(body, Answer):  # an answer given whole: its own headers, its own bytes
+                    return body
                 return Answer(200, body if isinstance(body, bytes) else body.encode("utf-8"),
                               {"Content-Type": ctype})
         return Answer(404, b"not found", {"Content-Type": "text/plain"})

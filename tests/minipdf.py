@@ -124,19 +124,8 @@ def build(pages: list[bytes], *, resources: bytes | None = None, extra: list[byt
                         % (o_value.hex().encode(), u_value.hex().encode(), permissions))
         trailer_extra = b" /Encrypt %d 0 R" % encrypt
 
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for num, body in enumerate(w.objects, 1):
-        assert body is not None
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(w.objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += (b"trailer\n<< /Size %d /Root %d 0 R /ID [<%s> <%s>]%s >>\nstartxref\n%d\n%%%%EOF\n"
-            % (len(w.objects) + 1, catalog, _FILE_ID.hex().encode(), _FILE_ID.hex().encode(),
-               trailer_extra, xref))
-    return bytes(out)
+    file_id = _FILE_ID.hex().encode()
+    return _assemble(w, catalog, b" /ID [<%s> <%s>]%s" % (file_id, file_id, trailer_extra))
 
 
 def text_pdf(pages: list[list[str]], **kwargs: object) -> bytes:
@@ -201,3 +190,50 @@ def paper_pages(header: str = RUNNING_HEADER, footer: str = RUNNING_FOOTER) -> l
 
 def paper_pdf() -> bytes:
     return text_pdf(paper_pages())
+
+
+# -- hostile files -----------------------------------------------------------------------------------
+
+def bomb_pdf(inflated: int = 1024 * 1024 * 1024) -> bytes:
+    """A page whose content stream is `inflated` bytes of blanks, deflated: about a megabyte on disk
+    for a gigabyte in memory, the way the bombs that kill a reader are made."""
+    import zlib
+
+    deflater = zlib.compressobj(9)
+    chunk = b" " * (16 * 1024 * 1024)
+    packed = b"".join(deflater.compress(chunk) for _ in range(inflated // len(chunk))) + deflater.flush()
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    w = _Writer()
+    catalog, pages, page, content = w.reserve(), w.reserve(), w.reserve(), w.reserve()
+    w.set(content, stream)
+    w.set(page, b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R >>" % (pages, content))
+    w.set(pages, b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % page)
+    w.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % pages)
+    return _assemble(w, catalog)
+
+
+def many_pages_pdf(count: int = 1_000_000) -> bytes:
+    """A page tree that names the same page `count` times."""
+    w = _Writer()
+    catalog, pages, page, content = w.reserve(), w.reserve(), w.reserve(), w.reserve()
+    body = text_stream(["A page."])
+    w.set(content, b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+    w.set(page, b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R >>" % (pages, content))
+    w.set(pages, b"<< /Type /Pages /Kids [" + b" ".join([b"%d 0 R" % page] * count) + b"] /Count %d >>" % count)
+    w.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % pages)
+    return _assemble(w, catalog)
+
+
+def _assemble(w: _Writer, catalog: int, trailer_extra: bytes = b"") -> bytes:
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for num, body in enumerate(w.objects, 1):
+        assert body is not None
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(w.objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += (b"trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(w.objects) + 1, catalog, trailer_extra, xref))
+    return bytes(out)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from dailypapers.errors import ConfigError, ResponseShapeError, SourceError
+from dailypapers.errors import ResponseShapeError, SourceError
 from dailypapers.http import RetryPolicy
 from dailypapers.models import Paper
 from dailypapers.sources.arxiv import ArxivClient
@@ -364,12 +364,13 @@ def test_a_400_that_is_not_a_feed_still_says_the_request_was_refused() -> None:
 
 
 @pytest.mark.parametrize("bad", ["abc", "BOGUSMISSING", "2412.197", "2412.19712,2412.00001", "../../etc/passwd"])
-def test_a_malformed_id_is_a_config_error_before_any_request(bad: str) -> None:
+def test_a_malformed_id_is_left_out_and_the_others_are_looked_up(bad: str) -> None:
     with Replay(default=rec_answer("id_1605.08386_")) as replay:
-        with pytest.raises(ConfigError) as info:
-            client_for(replay).by_ids(["1605.08386", bad])
-        assert replay.requests == []
-    assert bad in str(info.value)
+        papers, missing = client_for(replay).by_ids(["1605.08386", bad])
+        asked = [r.query["id_list"][0] for r in replay.requests]
+    assert [p.id for p in papers] == ["1605.08386"]
+    assert missing == [bad]
+    assert asked == ["1605.08386"]
 
 
 BOMB = ("<?xml version='1.0'?>\n<!DOCTYPE feed [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]>\n"

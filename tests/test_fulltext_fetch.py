@@ -323,7 +323,8 @@ def test_stored_text_is_reused_without_network(tmp_path: Path) -> None:
 
 def test_the_text_reader_applies_the_budget(tmp_path: Path) -> None:
     with Arxiv(htmls={f"{PID}v2": PAGE}) as arxiv:
-        settings = _settings(tmp_path, arxiv.url, max_input_tokens=120)
+        # The budget is for the whole prompt: about 450 tokens go to the instructions and the title.
+        settings = _settings(tmp_path, arxiv.url, max_input_tokens=600)
         store = Store.open(settings.db_path)
         store.save_arxiv_metadata(paper())
         text = TextReader(store, settings).read(paper())
@@ -379,7 +380,9 @@ def test_a_summary_made_from_the_pdf_says_so(cli: Any) -> None:
     user = next(m["content"] for m in bodies[0]["messages"] if m["role"] == "user")
     head, data = user.split("<<<PAPER>>>", 1)
     assert "the text of the paper, taken from its PDF" in head
-    given = data.split("\n")[2]  # after the title, inside the markers: paper text stays data
+    lines = data.split("\n")  # inside the markers: everything the paper supplies stays data
+    assert lines[1] == f"arXiv id: {PID}" and lines[2].startswith("Title: ")
+    given = lines[3]
     assert given.startswith("Sections given: ")
     for title in ("Abstract", "1 Introduction", "2 Method", "3 Experiments", "4 Conclusion"):
         assert title in given

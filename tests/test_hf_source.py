@@ -274,44 +274,80 @@ def test_json_object_instead_of_array(hf: FakeHF) -> None:
     assert "array" in msg and "dict" in msg
 
 
-def test_item_missing_paper_id(hf: FakeHF) -> None:
-    broken = item("2501.00002")
-    del broken["paper"]["id"]
-    msg = shape_error(hf, json_answer([item("2501.00001"), broken]))
-    assert "paper.id" in msg and "missing" in msg and "item 1" in msg
+def fetched(hf: FakeHF, items: list[dict[str, Any]], **kw: Any) -> Any:
+    hf.days[DATE] = items
+    return source(hf, **kw).fetch_day(DATE)
 
 
-def test_item_without_paper(hf: FakeHF) -> None:
-    msg = shape_error(hf, json_answer([{"title": "no paper here"}]))
-    assert "item.paper" in msg and "missing" in msg
+@pytest.mark.parametrize("broken,why", [
+    (lambda it: it["paper"].pop("id"), "paper.id 'None' is not an arXiv id"),
+    (lambda it: it["paper"].update(id="not-an-id"), "paper.id 'not-an-id' is not an arXiv id"),
+    (lambda it: it["paper"].update(id=12345), "paper.id '12345' is not an arXiv id"),
+    (lambda it: it.pop("paper"), "no `paper` object"),
+    (lambda it: (it["paper"].pop("title"), it.pop("title")), "no title"),
+], ids=["id-missing", "id-not-arxiv", "id-a-number", "no-paper", "no-title"])
+def test_an_item_that_cannot_be_a_paper_is_skipped_and_the_day_stored(hf: FakeHF, broken: Any, why: str) -> None:
+    bad = item("2501.00002")
+    broken(bad)
+    listing = fetched(hf, [item("2501.00001"), bad, item("2501.00003")])
+    assert [e.paper.id for e in listing.entries] == ["2501.00001", "2501.00003"]
+    [warning] = listing.warnings
+    assert DATE in warning and "page 0, item 1" in warning and why in warning and "skipped" in warning
 
 
-def test_authors_not_a_list(hf: FakeHF) -> None:
-    msg = shape_error(hf, json_answer([item("2501.00001", authors="Ada Lovelace, Alan Turing")]))
-    assert "paper.authors" in msg and "list" in msg
+def test_an_id_with_invisible_characters_is_normalized(hf: FakeHF) -> None:
+    listing = fetched(hf, [item("\u200b2501.0000\uff11\u00ad ", thumbnail=None),
+                           item("arXiv:2501.00002v3", thumbnail=None)])
+    assert [e.paper.id for e in listing.entries] == ["2501.00001", "2501.00002"]
+    assert listing.warnings == []
 
 
-def test_author_without_name(hf: FakeHF) -> None:
-    msg = shape_error(hf, json_answer([item("2501.00001", authors=[{"_id": "x", "hidden": True}])]))
-    assert "paper.authors[0].name" in msg
+@pytest.mark.parametrize("upvotes,stored,warned", [
+    ("12", 12, "read as 12"), (12.0, 12, "read as 12"), (True, None, "dropped"), ("many", None, "dropped"),
+    (1e30, None, "dropped"), (-3, None, "dropped"), (None, None, None),
+])
+def test_numbers_are_coerced_or_dropped_with_a_warning(hf: FakeHF, upvotes: Any, stored: Any, warned: Any) -> None:
+    listing = fetched(hf, [item("2501.00001", upvotes=upvotes, numComments="3"), item("2501.00002")])
+    assert [e.upvotes for e in listing.entries] == [stored, 1]
+    assert listing.entries[0].paper.num_comments == 3
+    upvote_warnings = [w for w in listing.warnings if "paper.upvotes" in w]
+    assert (warned is None and not upvote_warnings) or warned in upvote_warnings[0]
 
 
-def test_upvotes_as_string(hf: FakeHF) -> None:
-    msg = shape_error(hf, json_answer([item("2501.00001", upvotes="12")]))
-    assert "paper.upvotes" in msg and "integer" in msg and "str" in msg
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https://cdn.example/a.png\n### [Fake](x)", "//cdn/a.png",
+                                 "https://cdn.example/a\x00.png", 'https://cdn.example/a".png', 12])
+def test_an_unsafe_thumbnail_is_dropped_with_a_warning(hf: FakeHF, url: Any) -> None:
+    it = item("2501.00001", thumbnail=url)
+    it["paper"].update(githubRepo="javascript:x", projectPage="https://ok.example/p")
+    listing = fetched(hf, [it])
+    paper = listing.entries[0].paper
+    assert paper.thumbnail is None and paper.github_repo is None and paper.project_page == "https://ok.example/p"
+    assert any("thumbnail dropped" in w for w in listing.warnings)
+    assert any("githubRepo dropped" in w for w in listing.warnings)
 
 
-def test_upvotes_as_bool_is_not_an_integer(hf: FakeHF) -> None:
-    msg = shape_error(hf, json_answer([item("2501.00001", upvotes=True)]))
-    assert "paper.upvotes" in msg
+def test_keywords_as_a_string_and_authors_as_a_string(hf: FakeHF) -> None:
+    listing = fetched(hf, [item("2501.00001", authors="Ada Lovelace, Alan Turing")])
+    assert listing.entries[0].paper.authors == ["Ada Lovelace", "Alan Turing"]
+    it = item("2501.00002", authors=[{"_id": "x", "hidden": True}, {"name": "Grace Hopper"}])
+    it["paper"]["ai_keywords"] = "diffusion"
+    listing = fetched(hf, [it])
+    paper = listing.entries[0].paper
+    assert paper.authors == ["Grace Hopper"] and paper.ai_keywords == ["diffusion"]
+    assert any("authors[0] skipped" in w for w in listing.warnings)
+    assert any("ai_keywords" in w for w in listing.warnings)
 
 
-def test_shape_error_on_a_later_page_names_that_page(hf: FakeHF) -> None:
-    bad = item("2501.00004", upvotes="many")
-    hf.days[DATE] = [item("2501.00001"), item("2501.00002"), item("2501.00003"), bad]
-    with pytest.raises(ResponseShapeError) as exc:
-        source(hf, page_size=3).fetch_day(DATE)
-    assert "page 1" in str(exc.value) and "item 0" in str(exc.value)
+def test_texts_are_capped(hf: FakeHF) -> None:
+    listing = fetched(hf, [item("2501.00001", title="Title " * 1_000_000)])
+    paper = listing.entries[0].paper
+    assert len(paper.title) <= 1_000 and paper.title.endswith("…")
+
+
+def test_a_day_with_more_papers_than_the_cap_keeps_the_first(hf: FakeHF) -> None:
+    listing = fetched(hf, [item(f"2501.{i:05d}") for i in range(1, 12)], page_size=5, max_papers=7)
+    assert [e.paper.id for e in listing.entries] == [f"2501.{i:05d}" for i in range(1, 8)]
+    assert any("more than 7 papers" in w and "max_papers" in w for w in listing.warnings)
 
 
 def test_missing_upvotes_is_none_not_an_error(hf: FakeHF) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from dailypapers.http import GaveUp, RetryPolicy, make_client, request
+from dailypapers.http import SERVICE_ANSWER, GaveUp, RetryPolicy, make_client, request
 from tests.fakes import Answer, FakeServer, Recorded, json_answer
 
 
@@ -27,14 +27,14 @@ def policy(retries: int = 2) -> RetryPolicy:
 def test_a_request_that_may_have_arrived_is_not_resent() -> None:
     with Slow() as fake, make_client(timeout=0.1) as client:
         with pytest.raises(httpx.ReadTimeout):
-            request(client, "POST", fake.url + "/m", policy(), resend=False, json={"text": "hi"})
+            request(client, "POST", fake.url + "/m", policy(), limits=SERVICE_ANSWER, resend=False, json={"text": "hi"})
         assert len(fake.requests) == 1
 
 
 def test_an_idempotent_request_is_retried_after_a_timeout() -> None:
     with Slow() as fake, make_client(timeout=0.1) as client:
         with pytest.raises(GaveUp, match="ReadTimeout after 3 attempts"):
-            request(client, "GET", fake.url + "/m", policy(retries=2))
+            request(client, "GET", fake.url + "/m", policy(retries=2), limits=SERVICE_ANSWER)
         assert len(fake.requests) == 3
 
 
@@ -42,7 +42,7 @@ def test_a_refused_connection_is_retried_even_without_resend() -> None:
     p = policy(retries=2)
     with make_client(timeout=1) as client:
         with pytest.raises(GaveUp, match="ConnectError after 3 attempts"):
-            request(client, "POST", "http://127.0.0.1:9/m", p, resend=False, json={})
+            request(client, "POST", "http://127.0.0.1:9/m", p, limits=SERVICE_ANSWER, resend=False, json={})
 
 
 def test_wait_of_reads_the_wait_from_the_body() -> None:
@@ -50,5 +50,5 @@ def test_wait_of_reads_the_wait_from_the_body() -> None:
     p = RetryPolicy(retries=1, max_wait=60, sleep=waits.append)
     body_wait = lambda r: float(r.json()["retry_after"])
     with Busy() as fake, make_client(timeout=5) as client:
-        response = request(client, "POST", fake.url + "/m", p, resend=False, wait_of=body_wait, json={})
+        response = request(client, "POST", fake.url + "/m", p, limits=SERVICE_ANSWER, resend=False, wait_of=body_wait, json={})
     assert response.status_code == 429 and waits == [7.0]

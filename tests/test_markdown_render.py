@@ -247,7 +247,7 @@ TITLE_CASES = [
     ("Teaching Models to Say an [IDK] Token", "Teaching Models to Say an [IDK] Token"),
     ("f(x) Is All You Need", "f(x) Is All You Need"),
     ("Nested ([x]) and [(y)] Are Fine", "Nested ([x]) and [(y)] Are Fine"),
-    ("[a](b) Looks Like a Link", "[a](b) Looks Like a Link"),
+    ("[a](b) Looks Like a Link", "\\[a\\](b) Looks Like a Link"),  # a link of its own inside the title's: escaped
     ("Interval [0, 1) Bounds", "Interval \\[0, 1\\) Bounds"),
     ("Smile :) Rewards", "Smile :\\) Rewards"),
     ("Open ( Only", "Open \\( Only"),

@@ -23,11 +23,12 @@ FEED_FORMATS = {"rss": "rss", "atom": "atom", "jsonfeed": "json"}  # --format: f
 class _Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from dailypapers.errors import DailyPapersError
+        from dailypapers.text import strip_userinfo
 
         try:
             return super().invoke(ctx)
         except DailyPapersError as e:
-            click.echo(f"error: {e}", err=True)
+            click.echo(f"error: {strip_userinfo(str(e))}", err=True)
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted; finished work is saved, run the same command again to go on", err=True)
@@ -139,6 +140,12 @@ def fetch(ctx: click.Context, date: str | None, since: str | None, until: str | 
 
     if (categories or ids) and source != "arxiv":
         raise click.UsageError("--category and --id go with --source arxiv")
+    from dailypapers.text import arxiv_id
+
+    bad = [i for i in ids if arxiv_id(i) is None]
+    if bad:
+        raise click.UsageError(f"--id {bad[0][:80]!r} is not an arXiv id (like 2412.19712, 2412.19712v2 or "
+                               "astro-ph/0601001)")
     settings = _settings(ctx)
     store = pipeline.open_store(settings)
     missing = False
@@ -162,6 +169,8 @@ def _report_fetch(r: Any, source: str, categories: tuple[str, ...] = ()) -> None
                    "filled yet (it fills over many hours): run again later", err=True)
     if r.not_found:
         click.echo(f"not found on arXiv: {', '.join(r.not_found)}", err=True)
+    for warning in r.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def summarize_options(f: Any) -> Any:
@@ -621,22 +630,34 @@ def _publish_day(ctx: click.Context, settings: Settings, store: Any, day: str, s
     from dailypapers.errors import ConfigError, DailyPapersError
 
     failed = False
-    if site:
+    if site:  # a site that cannot be built costs the site, never the e-mail or the chat messages
         try:
             _render_site(ctx, settings, None, settings.site_dir, None)
         except ConfigError:
             raise
-        except DailyPapersError as e:
-            click.echo(f"site: failed: {e}", err=True)
+        except Exception as e:  # noqa: BLE001 - any failure of one target is reported, and the others go on
+            click.echo(f"site: failed: {_describe(e)}", err=True)
             failed = True
     for pub in pubs:
         try:
             r = pipeline.publish(store, settings, day, settings.lang, pub, again, update)
+        except ConfigError:
+            raise
+        except Exception as e:  # noqa: BLE001 - a publisher's own bug costs its target only
+            click.echo(f"{pub.target}: failed: {_describe(e)}", err=True)
+            failed = True
+            continue
         finally:
             getattr(pub, "close", lambda: None)()
         _report_publish(r)
         failed = failed or r.error is not None
     return failed
+
+
+def _describe(e: BaseException) -> str:
+    from dailypapers.errors import DailyPapersError
+
+    return str(e) if isinstance(e, DailyPapersError) else f"{type(e).__name__}: {e}"
 
 
 def _report_publish(r: Any) -> None:

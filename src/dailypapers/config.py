@@ -7,10 +7,13 @@ The config file is TOML, at $DAILYPAPERS_CONFIG or $XDG_CONFIG_HOME/dailypapers/
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
+import stat
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.errors import ConfigError
@@ -18,37 +21,70 @@ from dailypapers.errors import ConfigError
 LANGUAGES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh": "Chinese"}
 
 
+def setting(default: Any, env: str | None = None, low: float | None = None, high: float | None = None,
+            choices: tuple[str, ...] | None = None, doc: str = "") -> Any:
+    """One setting, declared once: its default, the environment variable that sets it, the range or
+    the choices it must keep to (checked when Settings is made), and what it is."""
+    return field(default=default, metadata={"env": env, "low": low, "high": high, "choices": choices, "doc": doc})
+
+
 @dataclass
 class Settings:
-    home: Path
-    lang: str = "ko"
-    llm: str | None = None
-    concurrency: int = 8
-    timeout: float = 120.0
-    retries: int = 4
-    max_retry_wait: float = 120.0  # the longest Retry-After we will honour before giving up
-    timezone: str | None = None
-    hf_endpoint: str = "https://huggingface.co"
-    hf_page_size: int = 100
-    openai_base_url: str | None = None
-    arxiv_api_url: str = "https://export.arxiv.org/api/query"
-    arxiv_url: str = "https://arxiv.org"
-    arxiv_delay: float = 3.0  # seconds between arXiv requests, for all processes sharing the home
-    text_sources: str = "html,pdf,abstract"  # what a summary reads, first that works
-    max_input_tokens: int = 16000  # how much of a paper a summary may read
-    max_pdf_mb: float = 50.0
-    checks: str = "standard"  # strict | standard | off
-    max_consecutive_failures: int = 5  # then the run stops asking the provider
-    lock_wait: float = 600.0  # seconds a run waits for another run on the same home
-    budget: float | None = None  # US dollars a run may spend at most
-    llm_rpm: int | None = None  # requests per minute to the LLM [default: the provider's, or none]
-    llm_tpm: int | None = None  # tokens per minute to the LLM
-    prices: dict[str, object] | None = None  # the config file's [prices] table
-    publish: str | None = None  # where `run` publishes each day: "site,email,slack,..." (comma-separated)
-    site_dir: Path | None = None  # where the site is built [default: HOME/site]
-    publish_updates: str = "no"  # "yes": a later run sends chat follow-ups for papers that came since
-    email: dict[str, object] | None = None  # the config file's [email] table (publish --to email)
-    chat: dict[str, object] | None = None  # the config file's [chat] table (publish to chat services)
+    home: Path = setting(None, "DAILYPAPERS_HOME", doc="where the database, caches and outputs live")
+    lang: str = setting("ko", "DAILYPAPERS_LANG", doc="the language of the summaries")
+    llm: str | None = setting(None, "DAILYPAPERS_LLM", doc="PROVIDER/MODEL that writes the summaries")
+    concurrency: int = setting(8, "DAILYPAPERS_CONCURRENCY", 1, 256, doc="papers summarized at once")
+    timeout: float = setting(120.0, "DAILYPAPERS_TIMEOUT", 1, 3600, doc="seconds per HTTP read")
+    retries: int = setting(4, "DAILYPAPERS_RETRIES", 0, 20, doc="extra attempts on 429, 5xx and timeouts")
+    max_retry_wait: float = setting(120.0, "DAILYPAPERS_MAX_RETRY_WAIT", 0, 86400,
+                                    doc="the longest Retry-After honoured, in seconds")
+    timezone: str | None = setting(None, "DAILYPAPERS_TIMEZONE", doc="IANA time zone of 'today'")
+    hf_endpoint: str = setting("https://huggingface.co", "HF_ENDPOINT", doc="the Hugging Face host")
+    hf_page_size: int = setting(100, None, 1, 1000, doc="papers asked for per page")
+    max_papers: int = setting(500, "DAILYPAPERS_MAX_PAPERS", 1, 100_000,
+                              doc="papers of one day at most; more are left out, with a warning")
+    openai_base_url: str | None = setting(None, "OPENAI_BASE_URL", doc="an OpenAI-compatible server")
+    arxiv_api_url: str = setting("https://export.arxiv.org/api/query", "DAILYPAPERS_ARXIV_API_URL")
+    arxiv_url: str = setting("https://arxiv.org", "DAILYPAPERS_ARXIV_URL")
+    arxiv_delay: float = setting(3.0, "DAILYPAPERS_ARXIV_DELAY", 0, 3600,
+                                 doc="seconds between arXiv requests, for all processes sharing the home")
+    text_sources: str = setting("html,pdf,abstract", "DAILYPAPERS_TEXT_SOURCES",
+                                doc="what a summary reads, the first that works")
+    max_input_tokens: int = setting(16000, "DAILYPAPERS_MAX_INPUT_TOKENS", 200, 2_000_000,
+                                    doc="how much of a paper a prompt may hold, instructions included")
+    max_pdf_mb: float = setting(50.0, "DAILYPAPERS_MAX_PDF_MB", 0.1, 1024, doc="the largest PDF downloaded")
+    checks: str = setting("standard", "DAILYPAPERS_CHECKS", choices=("strict", "standard", "off"))
+    max_consecutive_failures: int = setting(5, "DAILYPAPERS_MAX_CONSECUTIVE_FAILURES", 1, 1_000_000,
+                                            doc="then the run stops asking the provider")
+    lock_wait: float = setting(600.0, "DAILYPAPERS_LOCK_WAIT", 0, 86400,
+                               doc="seconds a run waits for another run on the same home")
+    budget: float | None = setting(None, "DAILYPAPERS_BUDGET", 0, 1_000_000, doc="US dollars a run may spend")
+    llm_rpm: int | None = setting(None, "DAILYPAPERS_LLM_RPM", 1, 1_000_000, doc="LLM requests per minute")
+    llm_tpm: int | None = setting(None, "DAILYPAPERS_LLM_TPM", 1, 10**10, doc="LLM tokens per minute")
+    prices: dict[str, object] | None = setting(None, doc="the config file's [prices] table")
+    publish: str | None = setting(None, "DAILYPAPERS_PUBLISH",
+                                  doc="where `run` publishes each day: site,email,slack,... (comma-separated)")
+    site_dir: Path | None = setting(None, "DAILYPAPERS_SITE_DIR", doc="where the site is built")
+    publish_updates: str = setting("no", "DAILYPAPERS_PUBLISH_UPDATES", choices=("yes", "no", "true", "false", "1", "0", "on", "off"),
+                                   doc="yes: a later run sends chat follow-ups for papers that came since")
+    email: dict[str, object] | None = setting(None, doc="the config file's [email] table")
+    chat: dict[str, object] | None = setting(None, doc="the config file's [chat] table")
+
+    def __post_init__(self) -> None:
+        if self.home is None:
+            self.home = default_home()
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            low, high, choices = f.metadata.get("low"), f.metadata.get("high"), f.metadata.get("choices")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"setting {f.name!r} must be a finite number, not {value!r}")
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and (
+                    (low is not None and value < low) or (high is not None and value > high)):
+                raise ConfigError(f"setting {f.name!r} is {value!r}; it must be from {low:g} to {high:g}")
+            if choices is not None and str(value).lower() not in choices:
+                raise ConfigError(f"setting {f.name!r} is {value!r}; use one of: {', '.join(choices)}")
 
     @property
     def sends_updates(self) -> bool:
@@ -112,58 +148,65 @@ def config_path() -> Path:
     return Path(base) / "dailypapers" / "config.toml"
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read_file(path: Path) -> dict[str, object]:
-    if not path.exists():
-        return {}
+    """The config file's settings. It must be a regular file (a folder or a FIFO is an error, not a
+    hang), small, and writable by its owner only: a file others can write could point the LLM or
+    the e-mail at their own server, so it is refused (ssh refuses such a key for the same reason)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        info = path.stat()
+    except FileNotFoundError:
+        return {}
+    except OSError as e:
+        raise ConfigError(f"config file {path} cannot be read: {e.strerror}")
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"config file {path} is not a regular file")
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise ConfigError(f"config file {path} can be changed by other users (mode {stat.S_IMODE(info.st_mode):o}); "
+                          f"make it yours alone: chmod go-w {path}")
+    if info.st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config file {path} is {info.st_size:,} bytes; a config file is far smaller")
+    try:
+        with open(path, "rb") as f:  # opened once it is known to be a regular file: no FIFO can hang us
+            data = f.read(MAX_CONFIG_BYTES + 1)
+        return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"config file {path} is not valid TOML: {e}")
+    except OSError as e:
+        raise ConfigError(f"config file {path} cannot be read: {e.strerror}")
 
 
-_ENV = {
-    "home": "DAILYPAPERS_HOME",
-    "lang": "DAILYPAPERS_LANG",
-    "llm": "DAILYPAPERS_LLM",
-    "concurrency": "DAILYPAPERS_CONCURRENCY",
-    "timeout": "DAILYPAPERS_TIMEOUT",
-    "retries": "DAILYPAPERS_RETRIES",
-    "max_retry_wait": "DAILYPAPERS_MAX_RETRY_WAIT",
-    "timezone": "DAILYPAPERS_TIMEZONE",
-    "hf_endpoint": "HF_ENDPOINT",
-    "openai_base_url": "OPENAI_BASE_URL",
-    "arxiv_api_url": "DAILYPAPERS_ARXIV_API_URL",
-    "arxiv_url": "DAILYPAPERS_ARXIV_URL",
-    "arxiv_delay": "DAILYPAPERS_ARXIV_DELAY",
-    "text_sources": "DAILYPAPERS_TEXT_SOURCES",
-    "max_input_tokens": "DAILYPAPERS_MAX_INPUT_TOKENS",
-    "max_pdf_mb": "DAILYPAPERS_MAX_PDF_MB",
-    "checks": "DAILYPAPERS_CHECKS",
-    "max_consecutive_failures": "DAILYPAPERS_MAX_CONSECUTIVE_FAILURES",
-    "lock_wait": "DAILYPAPERS_LOCK_WAIT",
-    "budget": "DAILYPAPERS_BUDGET",
-    "llm_rpm": "DAILYPAPERS_LLM_RPM",
-    "llm_tpm": "DAILYPAPERS_LLM_TPM",
-    "publish": "DAILYPAPERS_PUBLISH",
-    "site_dir": "DAILYPAPERS_SITE_DIR",
-    "publish_updates": "DAILYPAPERS_PUBLISH_UPDATES",
-}
+def _env_names() -> dict[str, str]:
+    return {f.name: f.metadata["env"] for f in fields(Settings) if f.metadata.get("env")}
 
 
-def _coerce(name: str, value: object, kind: type) -> object:
+def _kind(name: str) -> type:
+    """The type a setting's value is read as, from its annotation (`int | None` is int)."""
+    hint = str(get_type_hints(Settings)[name])
+    for kind in (Path, int, float, dict):
+        if kind.__name__ in hint:
+            return kind
+    return str
+
+
+def _coerce(name: str, value: object) -> object:
+    kind = _kind(name)
     try:
+        if isinstance(value, bool) and kind in (int, float):
+            raise ValueError("a number, not true or false")
         if kind is Path:
             return Path(str(value)).expanduser()
         if kind is int:
-            v = int(value)  # type: ignore[arg-type]
-            if v < 1 and name != "retries":
-                raise ValueError("must be at least 1")
-            return v
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError("a whole number")
+            return int(value)  # type: ignore[arg-type]
         if kind is float:
             return float(value)  # type: ignore[arg-type]
         return str(value)
-    except (TypeError, ValueError) as e:
-        raise ConfigError(f"setting {name!r} has a bad value {value!r}: {e}")
+    except (TypeError, ValueError, OverflowError) as e:
+        raise ConfigError(f"setting {name!r} has a bad value {str(value)[:80]!r}: {e}")
 
 
 # The tables `publish` reads; secrets (passwords, tokens, webhook URLs) stay in the environment.
@@ -203,10 +246,6 @@ def _publish_table(name: str, raw: object) -> dict[str, object]:
 def load_settings(**flags: object) -> Settings:
     """Build the settings; `flags` are the CLI options, None meaning 'not given'."""
     file_values = _read_file(config_path())
-    types = {"home": Path, "concurrency": int, "retries": int, "timeout": float,
-             "max_retry_wait": float, "hf_page_size": int, "arxiv_delay": float,
-             "max_input_tokens": int, "max_pdf_mb": float, "max_consecutive_failures": int,
-             "lock_wait": float, "budget": float, "llm_rpm": int, "llm_tpm": int, "site_dir": Path}
     known = {f.name for f in fields(Settings)}
     unknown = set(file_values) - known - {"api_key", "token"}
     if unknown:
@@ -214,39 +253,35 @@ def load_settings(**flags: object) -> Settings:
     if {"api_key", "token"} & set(file_values):
         raise ConfigError(f"config file {config_path()}: keep secrets in the environment "
                           "(OPENAI_API_KEY, HF_TOKEN), not in the config file")
+    env = _env_names()
     values: dict[str, object] = {}
     for name in known:
         raw: object = None
         if flags.get(name) is not None:
             raw = flags[name]
-        elif name in _ENV and os.environ.get(_ENV[name]):
-            raw = os.environ[_ENV[name]]
+        elif name in env and os.environ.get(env[name]):
+            raw = os.environ[env[name]]
         elif name in file_values:
             raw = file_values[name]
-        if raw is not None:
-            if name == "prices":
-                if not isinstance(raw, dict):
-                    raise ConfigError("config file: [prices] must be a table of models")
-                values[name] = raw
-                continue
-            if name in _PUBLISH_TABLES:
-                values[name] = _publish_table(name, raw)
-                continue
+        if raw is None:
+            continue
+        if name == "prices":
+            if not isinstance(raw, dict):
+                raise ConfigError("config file: [prices] must be a table of models")
+            values[name] = raw
+        elif name in _PUBLISH_TABLES:
+            values[name] = _publish_table(name, raw)
+        else:
             if name == "publish" and isinstance(raw, list):
                 raw = ",".join(str(x) for x in raw)
-            values[name] = _coerce(name, raw, types.get(name, str))
-    values.setdefault("home", default_home())
+            values[name] = _coerce(name, raw)
     settings = Settings(**values)  # type: ignore[arg-type]
     if settings.lang not in LANGUAGES and not settings.lang.isalpha():
         raise ConfigError(f"--lang {settings.lang!r} is not a language code (ko, en, ja, zh, ...)")
     settings.hf_endpoint = settings.hf_endpoint.rstrip("/")
     settings.arxiv_url = settings.arxiv_url.rstrip("/")
-    if settings.arxiv_delay < 0:
-        raise ConfigError("arxiv_delay cannot be negative")
     settings.sources_order()
     settings.run_publishes()
-    if settings.checks not in ("strict", "standard", "off"):
-        raise ConfigError(f"checks {settings.checks!r}: use strict, standard or off")
     return settings
 
 

@@ -3,10 +3,17 @@
 Politeness lives here: a user agent that says who we are, timeouts, retries with exponential
 backoff that honour `Retry-After` (seconds or an HTTP date) and Hugging Face's
 `RateLimit: "api";r=0;t=<seconds>` header.
+
+So do the limits on what an answer may cost us (`Limits`, one per kind of answer): every body is
+read as a stream and decoded here, chunk by bounded chunk, so the cap counts decoded bytes (a
+gzip bomb stops at the cap, not after inflating); a declared Content-Length over the cap is refused
+before anything is read; and a deadline covers the whole exchange (connecting, the headers, the
+body): a server that sends a byte a second is given up on when it passes, whichever part it drips.
 """
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
 import fcntl
 import functools
@@ -16,11 +23,14 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpcore
 import httpx
 
 from dailypapers import __version__
@@ -28,6 +38,35 @@ from dailypapers.errors import DailyPapersError
 
 USER_AGENT = f"dailypapers/{__version__} (+https://pypi.org/project/dailypapers/)"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+MB = 1024 * 1024
+# Only encodings we decode ourselves, in bounded steps (no brotli or zstd, whose ratios are worse).
+ACCEPT_ENCODING = "gzip, deflate"
+_STEP = 64 * 1024  # decoded bytes produced per step of decompression
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one answer may cost: at most `max_bytes` of decoded body, and `deadline` seconds for the
+    whole exchange (connect, headers and body together). `what` names the answer in messages."""
+
+    max_bytes: int
+    deadline: float
+    what: str = "the answer"
+
+
+# The limits of each kind of answer (docs/security.md lists them with the reasons).
+HF_LISTING = Limits(20 * MB, 120.0, "the Hugging Face listing")
+ARXIV_API = Limits(20 * MB, 120.0, "the arXiv API answer")
+HTML_PAGE = Limits(20 * MB, 180.0, "the arXiv HTML page")
+PDF_FILE = Limits(50 * MB, 300.0, "the PDF")
+MEDIA_FILE = Limits(50 * MB, 300.0, "the media file")
+LLM_ANSWER = Limits(8 * MB, 900.0, "the LLM answer")
+SERVICE_ANSWER = Limits(1 * MB, 120.0, "the service's answer")  # e-mail and chat services
+
+
+class LimitExceeded(DailyPapersError):
+    """An answer over its size limit or past its deadline. Not retried: the same server would
+    only do it again."""
 
 
 @dataclass
@@ -48,12 +87,84 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+# -- the deadline of an exchange --------------------------------------------------------------------
+# Set by `request` around each exchange (a sync client sends in the calling thread, so a context
+# variable reaches the socket reads); every read and write is then given at most the time left.
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("dailypapers_deadline", default=None)
+
+
+class DeadlinePassed(httpcore.TimeoutException):
+    pass
+
+
+def _bounded(timeout: float | None) -> float | None:
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise DeadlinePassed("the deadline of the exchange passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, _bounded(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _bounded(timeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, _bounded(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self.inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self.inner.connect_tcp(host, port, _bounded(timeout), local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self.inner.connect_unix_socket(path, _bounded(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+class DeadlineTransport(httpx.HTTPTransport):
+    """httpx's own transport, its connections made through a backend that keeps each exchange
+    within the deadline `request` sets."""
+
+    def __init__(self, limits: httpx.Limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)) -> None:
+        super().__init__(verify=_ssl_context(), limits=limits)
+        # httpx takes no network backend; its pool (httpcore's, public API) is made again with ours.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=_ssl_context(), max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_DeadlineBackend())
+
+
 def make_client(timeout: float = 60.0, headers: dict[str, str] | None = None) -> httpx.Client:
-    all_headers = {"User-Agent": USER_AGENT}
+    """A client for one service: `timeout` per read and write (the whole exchange is bounded by the
+    deadline of its `Limits`)."""
+    all_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING}
     all_headers.update(headers or {})
     return httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
-                        headers=all_headers, follow_redirects=True, verify=_ssl_context(),
-                        limits=httpx.Limits(max_connections=64, max_keepalive_connections=32))
+                        headers=all_headers, follow_redirects=True, transport=DeadlineTransport())
 
 
 _RATELIMIT_T = re.compile(r"(?:^|[;,\s])t=(\d+(?:\.\d+)?)")
@@ -85,11 +196,15 @@ class GaveUp(DailyPapersError):
     """Raised by `request` when every attempt failed in transport; the caller re-raises its own."""
 
 
-def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *, resend: bool = True,
+def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *, limits: Limits,
+            gate: PoliteGate | None = None, resend: bool = True,
             wait_of: Callable[[httpx.Response], float | None] = server_wait,
             **kwargs: object) -> httpx.Response:
-    """Send with retries. Returns the last response (the caller judges its status); raises GaveUp
-    when the last attempt failed with no response or the server asked for too long a wait.
+    """Send with retries. Returns the last response, its body read whole within `limits` (the
+    caller judges its status); raises GaveUp when the last attempt failed with no response or the
+    server asked for too long a wait, and LimitExceeded (not retried) for a body over the size limit
+    or an exchange past its deadline. With a `gate`, each exchange holds it from the first byte
+    sent to the last byte read (one connection at a time).
 
     resend=False is for requests that must not arrive twice (a chat message): only a connection
     that was never made is tried again; any other transport error is raised as it is, since the
@@ -97,7 +212,7 @@ def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *,
     attempt = 0
     while True:
         try:
-            response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
+            response = _exchange(client, method, url, limits, gate, kwargs)
         except httpx.HTTPError as e:
             if not resend and not isinstance(e, (httpx.ConnectError, httpx.ConnectTimeout)):
                 raise
@@ -115,6 +230,86 @@ def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *,
             wait = asked if asked is not None else _backoff(policy, attempt)
         attempt += 1
         policy.sleep(wait)
+
+
+def _exchange(client: httpx.Client, method: str, url: str, limits: Limits, gate: PoliteGate | None,
+              kwargs: dict[str, object]) -> httpx.Response:
+    started = time.monotonic()
+    deadline = started + limits.deadline
+    with gate.slot() if gate is not None else nullcontext():
+        token = _DEADLINE.set(deadline)
+        try:
+            with client.stream(method, url, **kwargs) as response:  # type: ignore[arg-type]
+                body = _read_body(response, limits, deadline)
+        except httpx.TimeoutException as e:
+            if time.monotonic() >= deadline or isinstance(e.__cause__ or e.__context__, DeadlinePassed):
+                raise LimitExceeded(f"{url}: {limits.what} took more than its deadline of "
+                                    f"{limits.deadline:.0f} s; gave up") from e
+            raise
+        finally:
+            _DEADLINE.reset(token)
+    headers = [(k, v) for k, v in response.headers.multi_items()
+               if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+    return httpx.Response(response.status_code, headers=headers, content=body, request=response.request,
+                          extensions={"http_version": response.extensions.get("http_version", b"HTTP/1.1")})
+
+
+def _read_body(response: httpx.Response, limits: Limits, deadline: float) -> bytes:
+    """The body, decoded in bounded steps, never more than `limits.max_bytes` of it."""
+    where = f"{response.request.url}: {limits.what}"
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limits.max_bytes:
+        raise LimitExceeded(f"{where} is {int(declared):,} bytes, over the limit of {limits.max_bytes:,}; "
+                            "not read")
+    decoder = _decoder(response.headers.get("Content-Encoding", ""), where)
+    body = bytearray()
+    for raw in response.iter_raw():
+        for piece in decoder(raw):
+            body += piece
+            if len(body) > limits.max_bytes:
+                raise LimitExceeded(f"{where} is over the limit of {limits.max_bytes:,} bytes (decoded); "
+                                    "the rest was not read")
+        if time.monotonic() > deadline:
+            raise LimitExceeded(f"{where} took more than its deadline of {limits.deadline:.0f} s; gave up")
+    body += b"".join(decoder(b""))
+    if len(body) > limits.max_bytes:
+        raise LimitExceeded(f"{where} is over the limit of {limits.max_bytes:,} bytes (decoded)")
+    return bytes(body)
+
+
+def _decoder(encoding: str, where: str) -> Callable[[bytes], Iterator[bytes]]:
+    """A function from raw chunks to decoded pieces of at most _STEP bytes each (b"" ends it)."""
+    codings = [c.strip().lower() for c in encoding.split(",") if c.strip() and c.strip().lower() != "identity"]
+    if not codings:
+        return lambda raw: iter((raw,) if raw else ())
+    if len(codings) > 1 or codings[0] not in ("gzip", "x-gzip", "deflate"):
+        raise LimitExceeded(f"{where} is encoded as {encoding!r}, which we did not ask for; not read")
+    gzip = codings[0] != "deflate"
+    state: dict[str, Any] = {"d": zlib.decompressobj(zlib.MAX_WBITS | 16) if gzip else None}
+
+    def steps(raw: bytes) -> Iterator[bytes]:
+        if state["d"] is None and raw:
+            # `deflate` comes with its zlib header or, from many servers, raw: the header tells.
+            zlib_header = len(raw) >= 2 and raw[0] & 0x0F == 8 and (raw[0] * 256 + raw[1]) % 31 == 0
+            state["d"] = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
+        d = state["d"]
+        if d is None:
+            return
+        try:
+            data = raw
+            while data:
+                piece = d.decompress(data, _STEP)  # at most _STEP bytes out, the rest kept back
+                data = d.unconsumed_tail
+                if piece:
+                    yield piece
+            if not raw:
+                rest = d.flush()
+                if rest:
+                    yield rest
+        except zlib.error as e:
+            raise LimitExceeded(f"{where} is not valid {codings[0]} ({e}); not read") from e
+
+    return steps
 
 
 def _backoff(policy: RetryPolicy, attempt: int) -> float:
@@ -180,53 +375,28 @@ def _is_float(text: str) -> bool:
 
 
 class GuardedTransport(httpx.BaseTransport):
-    """A transport that sends only to `allowed_hosts`, refuses bodies over `max_bytes`, and, with
-    a gate, holds the gate for the whole exchange, body included (one connection at a time)."""
+    """A transport that sends only to `allowed_hosts` (every hop of a redirect too)."""
 
-    def __init__(self, allowed_hosts: set[str], max_bytes: int, gate: PoliteGate | None = None,
-                 inner: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, allowed_hosts: set[str], inner: httpx.BaseTransport | None = None) -> None:
         self.allowed_hosts = allowed_hosts
-        self.max_bytes = max_bytes
-        self.gate = gate
-        self.inner = inner or httpx.HTTPTransport(retries=0, verify=_ssl_context())
+        self.inner = inner or DeadlineTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.host not in self.allowed_hosts:
             raise DownloadRefused(f"refused to fetch {request.url}: {request.url.host} is not one of the "
                                   f"configured hosts ({', '.join(sorted(self.allowed_hosts))})")
-        if self.gate is None:
-            return self._exchange(request)
-        with self.gate.slot():
-            return self._exchange(request)
-
-    def _exchange(self, request: httpx.Request) -> httpx.Response:
-        response = self.inner.handle_request(request)
-        declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            response.close()
-            raise DownloadRefused(f"{request.url}: the body is {int(declared):,} bytes, over the "
-                                  f"limit of {self.max_bytes:,}")
-        chunks, size = [], 0
-        try:
-            for chunk in response.stream:  # type: ignore[union-attr]
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise DownloadRefused(f"{request.url}: the body is over the limit of {self.max_bytes:,} bytes")
-                chunks.append(chunk)
-        finally:
-            response.close()
-        return httpx.Response(response.status_code, headers=response.headers, content=b"".join(chunks),
-                              request=request, extensions=response.extensions)
+        return self.inner.handle_request(request)
 
     def close(self) -> None:
         self.inner.close()
 
 
-def guarded_client(allowed_hosts: set[str], max_bytes: int, gate: PoliteGate | None = None,
-                   timeout: float = 60.0) -> httpx.Client:
-    return httpx.Client(transport=GuardedTransport(allowed_hosts, max_bytes, gate),
+def guarded_client(allowed_hosts: set[str], timeout: float = 60.0) -> httpx.Client:
+    """A client that fetches from `allowed_hosts` only (what it may read: the `Limits` of `request`)."""
+    return httpx.Client(transport=GuardedTransport(allowed_hosts),
                         timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
-                        headers={"User-Agent": USER_AGENT}, follow_redirects=True)
+                        headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
+                        follow_redirects=True)
 
 
 class RateLimiter:

@@ -8,6 +8,8 @@ import logging
 import sys
 import time
 
+from dailypapers.text import strip_userinfo
+
 log = logging.getLogger("dailypapers")
 FIELDS = ("paper", "date", "lang", "model", "event", "reason", "tokens", "cost", "attempts")
 
@@ -17,12 +19,18 @@ class JSONLines(logging.Formatter):
         entry: dict[str, object] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
             "level": record.levelname.lower(),
-            "message": record.getMessage(),
+            "message": strip_userinfo(record.getMessage()),
         }
         for name in FIELDS:
             if hasattr(record, name):
-                entry[name] = getattr(record, name)
+                value = getattr(record, name)
+                entry[name] = strip_userinfo(value) if isinstance(value, str) else value
         return json.dumps(entry, ensure_ascii=False)
+
+
+class _Text(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return strip_userinfo(super().format(record))
 
 
 def configure(fmt: str = "text", level: str | None = None) -> None:
@@ -30,7 +38,7 @@ def configure(fmt: str = "text", level: str | None = None) -> None:
     if fmt == "json":
         handler.setFormatter(JSONLines())
     else:
-        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        handler.setFormatter(_Text("%(levelname)s %(message)s"))
     log.handlers[:] = [handler]
     log.propagate = False
     # In text mode the progress lines already say what happened; the log adds warnings.

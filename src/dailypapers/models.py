@@ -69,6 +69,7 @@ class Listing:
     entries: list[ListingEntry]
     raw: list[str] = field(default_factory=list)  # one raw body per page, kept for re-parsing
     url: str = ""
+    warnings: list[str] = field(default_factory=list)  # items skipped, values mended or dropped
 
 
 @dataclass(frozen=True)

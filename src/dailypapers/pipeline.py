@@ -14,7 +14,7 @@ from typing import Any
 from dailypapers import langdetect, logs
 from dailypapers.config import Settings
 from dailypapers.cost import Budget, PriceTable
-from dailypapers.errors import ConfigError, DailyPapersError, LLMAuthError, LLMOutputError
+from dailypapers.errors import ConfigError, DailyPapersError, LLMAuthError, LLMOutputError, StoreError
 from dailypapers.http import RetryPolicy
 from dailypapers.models import (HARD, Digest, DigestEntry, Evidence, Failure, Finding, Listing, ListingEntry,
                                 Paper, PaperText, Section, Summary, SummaryKey, TextSection, Usage)
@@ -37,6 +37,7 @@ class FetchReport:
     added: int
     updated: int
     not_found: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # items skipped, values mended, caps reached
 
 
 def make_source(name: str, settings: Settings, categories: list[str] | None = None,
@@ -46,11 +47,11 @@ def make_source(name: str, settings: Settings, categories: list[str] | None = No
         from dailypapers.sources.hf_daily import HFDailySource
 
         return HFDailySource(settings.hf_endpoint, page_size=settings.hf_page_size, policy=policy,
-                             timeout=settings.timeout)
+                             timeout=settings.timeout, max_papers=settings.max_papers)
     if name == "arxiv":
         from dailypapers.sources.arxiv import ArxivSource
 
-        return ArxivSource(arxiv_client(settings), categories, ids)
+        return ArxivSource(arxiv_client(settings), categories, ids, settings.max_papers)
     raise ConfigError(f"unknown source {name!r}; known sources: hf, arxiv")
 
 
@@ -74,7 +75,7 @@ def fetch(store: Store, settings: Settings, date: str, source: str = "hf",
     src = make_source(source, settings, categories, ids)
     listing = src.fetch_day(date)
     added, updated = store.save_listing(listing)
-    return FetchReport(date, len(listing.entries), added, updated, getattr(src, "missing", []))
+    return FetchReport(date, len(listing.entries), added, updated, getattr(src, "missing", []), listing.warnings)
 
 
 # -- summarize ------------------------------------------------------------------------------------
@@ -94,6 +95,9 @@ class SummarizeReport:
     stopped: str | None = None  # why the run stopped asking the provider, if it did
     cost: float | None = None  # US dollars, None when the model has no known price
     last_cost: float | None = None  # of the call collected last, for the budget
+
+
+MIN_TEXT_TOKENS = 100  # of a paper's text a prompt keeps, however small --max-input-tokens is
 
 
 class TextReader:
@@ -155,7 +159,11 @@ class TextReader:
                 self.store.save_text(paper.id, paper.version, source, sections)
             if problems:
                 self.notes.append(f"{paper.id} read the {source}: " + "; ".join(problems))
-            return budgeted(paper.id, source, sections, self.max_tokens)
+            # The budget is for the whole prompt: the instructions and the title come out of it first.
+            from dailypapers.summarize.prompts import overhead_tokens
+
+            text_budget = max(MIN_TEXT_TOKENS, self.max_tokens - overhead_tokens(paper))
+            return budgeted(paper.id, source, sections, text_budget)
         raise FullTextError("no text to summarize: " + "; ".join(problems))
 
 
@@ -242,6 +250,9 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
                             "(add it under [prices] in the config file)")
     budget = budget or Budget(settings.budget, price)
     report.cost = 0.0 if price else None
+    abandoned = store.close_abandoned_runs()
+    if abandoned:
+        reader.notes.append(f"{abandoned} earlier run(s) had been stopped before they finished; marked unfinished")
     run_id = store.start_run("summarize", {"date": date, "lang": lang, "model": backend.model_id})
     progress.start(f"summarize {date} [{lang}]", len(todo))
     try:
@@ -251,10 +262,12 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
     finally:
         progress.stop()
         report.notes = reader.notes
-        for f in report.failures:
-            store.record_failure(run_id, f, "summarize")
-        outcome = "failed" if report.failures else "ok"
-        store.finish_run(run_id, outcome, report.done, report.usage, report.cost)
+        try:
+            for f in report.failures:
+                store.record_failure(run_id, f, "summarize")
+            store.finish_run(run_id, "failed" if report.failures else "ok", report.done, report.usage, report.cost)
+        except StoreError as e:  # the record of the run is lost (a full disk); the report still says it all
+            report.notes.append(f"the record of this run could not be written: {e}")
     return report
 
 
@@ -263,10 +276,6 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                     force: bool, checker: Checker | None, max_failures: int = 5,
                     budget: Budget | None = None, prices: PriceTable | None = None) -> None:
     """Summaries run in worker threads; texts are read and results stored here, in one thread."""
-    from dailypapers.fulltext.fetch import FullTextError
-
-    from dailypapers.fulltext.budget import estimate_tokens
-
     pending: dict[Future[Any], tuple[Job, SummaryKey]] = {}
     estimates: dict[str, float] = {}
     queue = list(reversed(todo))
@@ -282,12 +291,15 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                 paper = queue[-1]
                 try:
                     text = reader.read(paper)
-                except FullTextError as e:
+                except Exception as e:  # noqa: BLE001 - whatever goes wrong with one paper costs that paper only
                     queue.pop()
-                    report.failures.append(Failure(paper.id, str(e)))
+                    why = str(e) if isinstance(e, DailyPapersError) else \
+                        f"its text could not be read ({type(e).__name__}: {e})"
+                    report.failures.append(Failure(paper.id, why))
                     progress.advance(f"{paper.id} failed")
                     continue
-                estimate = budget.estimate(estimate_tokens(text.text) + 1500, _answers_at_most(backend, checker))
+                estimate = budget.estimate(_prompt_tokens(paper, text, report.lang) + ANSWER_TOKENS,
+                                           _answers_at_most(backend, checker))
                 if not budget.allows(estimate):
                     stop_reason = (f"the budget of ${budget.limit:.2f} would be exceeded "
                                    f"(spent ${budget.spent:.4f})")
@@ -359,6 +371,18 @@ class _CtrlC:
             self._previous = None
 
 
+ANSWER_TOKENS = 1000  # what one answer may cost, for the budget: three short paragraphs and the JSON
+
+
+def _prompt_tokens(paper: Paper, text: PaperText, lang: str) -> int:
+    """What the whole prompt of a paper costs: instructions, framing, title and text."""
+    from dailypapers.fulltext.budget import estimate_tokens
+    from dailypapers.summarize import prompts
+
+    prompt = prompts.build(paper, text, lang)
+    return estimate_tokens(prompt.system) + estimate_tokens(prompt.user)
+
+
 def _answers_at_most(backend: Backend, checker: Checker | None) -> int:
     """How many answers one paper may take, for the budget: the first and its repairs (every
     finding may be sent back with checks on; only an answer that is not JSON with them off)."""
@@ -395,8 +419,15 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
                    paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=reasons)
         return None
     evidence = evidence_for(draft.sections, job) if job.checker is not None else []
-    store.save_summary(Summary(key, draft.sections, draft.usage, findings=findings or [],
-                               attempts=draft.attempts, cost=cost, evidence=evidence), run_id, replace=force)
+    try:
+        store.save_summary(Summary(key, draft.sections, draft.usage, findings=findings or [],
+                                   attempts=draft.attempts, cost=cost, evidence=evidence), run_id, replace=force)
+    except StoreError as e:  # a full disk, a damaged file: the answer was paid for and is lost; say so
+        report.failures.append(Failure(job.paper.id, f"the answer could not be stored: {e}"))
+        progress.advance(f"{job.paper.id} failed")
+        logs.event(logging.ERROR, f"{job.paper.id}: the answer could not be stored: {e}", event="failed",
+                   paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=str(e))
+        return None
     logs.event(logging.INFO, f"{job.paper.id} summarized", event="summarized", paper=job.paper.id,
                date=report.date, lang=report.lang, model=key.model, attempts=draft.attempts, cost=cost,
                tokens=draft.usage.prompt_tokens + draft.usage.completion_tokens)

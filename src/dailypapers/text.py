@@ -2,6 +2,37 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+# An arXiv identifier: 2412.19712 (since 2007) or astro-ph/0601001 (before), with its version.
+ARXIV_ID = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
+# Characters that are never part of an identifier or a URL: controls, zero-width and bidi marks.
+_INVISIBLE = re.compile("[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def clean_id(raw: str) -> str:
+    """An identifier as typed or served, normalized: NFKC, controls and invisible marks removed,
+    white space trimmed."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", raw)).strip()
+
+
+def clean_line(raw: str) -> str:
+    """A text on one line (runs of white space, line breaks included, made one space), with control
+    characters and invisible marks removed."""
+    return _INVISIBLE.sub("", one_line(raw))
+
+
+def arxiv_id(raw: str) -> tuple[str, int | None] | None:
+    """('2104.12255', 1) for '2104.12255v1' (also written arXiv:..., or as an abs URL); None for
+    anything that is not an arXiv id."""
+    text = clean_id(raw)
+    for prefix in ("https://arxiv.org/abs/", "http://arxiv.org/abs/", "arXiv:", "arxiv:"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    m = ARXIV_ID.match(text)
+    return (m.group("id"), int(m.group("v")) if m.group("v") else None) if m else None
+
 
 def one_line(text: str) -> str:
     """Collapse line breaks and runs of white space to single spaces, and trim."""
@@ -12,3 +43,26 @@ def utc_now() -> str:
     import datetime as dt
 
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+MAX_URL = 2_000
+_SAFE_URL = re.compile(r"^https?://[^\s/?#\"'<>`\\\x00-\x1f\x7f][^\s\"'<>`\\\x00-\x1f\x7f]*$", re.I)
+
+
+def safe_url(url: object) -> str | None:
+    """An http(s) URL with a host and no white space, control characters, quotes, backslashes or
+    angle brackets, else None (javascript:, data:, relative and broken URLs). The one rule for every
+    URL that comes from outside: shown on the site, posted to chat, written to the digest."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    return url if len(url) <= MAX_URL and _SAFE_URL.match(url) else None
+
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@\"'<>]+@")
+
+
+def strip_userinfo(text: str) -> str:
+    """The text with every user name and password taken out of the URLs in it
+    (`https://user:secret@host/` becomes `https://***@host/`): for messages, logs and the store."""
+    return _USERINFO.sub(r"\1***@", text) if "@" in text else text

@@ -3,7 +3,8 @@
 Only the configured arXiv host is contacted (redirects elsewhere are refused), bodies are capped,
 content types are checked, and a download is cached on disk: a paper's text does not change
 within a version. A page that arXiv does not have (404) is remembered too, so it is not asked for
-again.
+again. The text is read in a limited child process (`sandbox`); a file it cannot read is dropped
+from the cache, and the reason remembered in its place.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import httpx
 
 from dailypapers.errors import DailyPapersError
 from dailypapers.fulltext.budget import select
-from dailypapers.fulltext.html import HTMLTextError, html_sections
-from dailypapers.fulltext.pdf import PDFTextError, pdf_sections
+from dailypapers.fulltext.sandbox import ExtractionFailed, ExtractLimits, extract
 from dailypapers.fulltext.sections import render_sections
-from dailypapers.http import DownloadRefused, GaveUp, PoliteGate, RetryPolicy, guarded_client, request
+from dailypapers.http import (HTML_PAGE, PDF_FILE, DownloadRefused, GaveUp, LimitExceeded, Limits, PoliteGate,
+                              RetryPolicy, guarded_client, request)
 from dailypapers.models import Paper, PaperText, TextSection
 
 DEFAULT_ARXIV_URL = "https://arxiv.org"
@@ -41,18 +42,19 @@ class FullTextFetcher:
     def __init__(self, arxiv_url: str = DEFAULT_ARXIV_URL, cache_dir: Path | None = None,
                  gate: PoliteGate | None = None, max_pdf_bytes: int = 50 * 1024 * 1024,
                  max_html_bytes: int = 20 * 1024 * 1024, timeout: float = 60.0,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, extract_limits: ExtractLimits | None = None) -> None:
         self.arxiv_url = arxiv_url.rstrip("/")
         self.cache_dir = cache_dir
         self.policy = policy or RetryPolicy(retries=2)
         host = urlsplit(self.arxiv_url).hostname or ""
         self.max_pdf_bytes = max_pdf_bytes
         self.max_html_bytes = max_html_bytes
-        gate = gate or PoliteGate(3.0)
-        # One client per kind, so that each limit is enforced while downloading (from Content-Length
-        # before the body is read), not after the whole body is in memory.
-        self.clients = {"pdf": guarded_client({host}, max_pdf_bytes, gate, timeout),
-                        "html": guarded_client({host}, max_html_bytes, gate, timeout)}
+        self.gate = gate or PoliteGate(3.0)
+        self.client = guarded_client({host}, timeout)
+        # What each kind of download may cost: the caps are on decoded bytes, read as they come.
+        self.limits = {"pdf": Limits(max_pdf_bytes, PDF_FILE.deadline, PDF_FILE.what),
+                       "html": Limits(max_html_bytes, HTML_PAGE.deadline, HTML_PAGE.what)}
+        self.extract_limits = extract_limits or ExtractLimits()
         self.unreachable: str | None = None  # set when arXiv cannot be reached: stop asking this run
 
     def sections(self, paper: Paper, source: str) -> list[TextSection]:
@@ -64,29 +66,43 @@ class FullTextFetcher:
         data = self._download(paper, source)
         where = f"{paper.id} ({source})"
         try:
-            if source == "html":
-                return html_sections(data.decode("utf-8", "replace"), where)
-            return pdf_sections(data, where)
-        except (HTMLTextError, PDFTextError) as e:  # a bad file: the next source is tried
+            return extract(source, data, where, self.extract_limits)
+        except ExtractionFailed as e:  # a bad or hostile file: the next source is tried
+            self._forget(paper, source, str(e))
             raise FullTextError(str(e)) from e
 
+    def _ref(self, paper: Paper) -> str:
+        return f"{paper.id}v{paper.version}" if paper.version else paper.id
+
+    def _forget(self, paper: Paper, kind: str, why: str) -> None:
+        """Drop a cached download whose text could not be read, and remember why, so that neither
+        the download nor the reading is tried again for this version."""
+        cached = self._cache_path(self._ref(paper), kind)
+        if cached is not None:
+            cached.unlink(missing_ok=True)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.with_suffix(cached.suffix + ".bad").write_text(why[:2000], encoding="utf-8")
+
     def _download(self, paper: Paper, kind: str) -> bytes:
-        ref = f"{paper.id}v{paper.version}" if paper.version else paper.id
+        ref = self._ref(paper)
         cached = self._cache_path(ref, kind)
         if cached is not None:
             if cached.exists():
                 return cached.read_bytes()
             if cached.with_suffix(cached.suffix + ".missing").exists():
                 raise Unavailable(f"{paper.id}: arXiv has no {kind.upper()} for {ref} (remembered)")
+            bad = cached.with_suffix(cached.suffix + ".bad")
+            if bad.exists():
+                raise FullTextError(f"{bad.read_text(encoding='utf-8', errors='replace')} (remembered)")
         if self.unreachable:
             raise FullTextError(f"{paper.id}: skipped {kind}: {self.unreachable}")
         url = f"{self.arxiv_url}/{kind}/{ref}"
         try:
-            response = request(self.clients[kind], "GET", url, self.policy)
+            response = request(self.client, "GET", url, self.policy, limits=self.limits[kind], gate=self.gate)
         except GaveUp as e:
             self.unreachable = f"arXiv at {self.arxiv_url} could not be reached ({e})"
             raise FullTextError(f"{paper.id}: {url}: {e}")
-        except DownloadRefused as e:
+        except (DownloadRefused, LimitExceeded) as e:
             raise FullTextError(f"{paper.id}: {e}")
         if response.status_code == 404:
             if cached is not None:
@@ -96,9 +112,6 @@ class FullTextFetcher:
         if response.status_code != 200:
             raise FullTextError(f"{paper.id}: {url}: HTTP {response.status_code}")
         _check_type(response, kind, url, paper.id)
-        limit = self.max_pdf_bytes if kind == "pdf" else self.max_html_bytes
-        if len(response.content) > limit:
-            raise FullTextError(f"{paper.id}: {url}: {len(response.content):,} bytes, over the limit of {limit:,}")
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_suffix(cached.suffix + ".tmp")

@@ -11,6 +11,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
 from dailypapers.errors import DailyPapersError
+from dailypapers.fulltext.nesting import nesting_depth
 from dailypapers.fulltext.sections import kind_of
 from dailypapers.models import TextSection
 from dailypapers.text import one_line
@@ -23,7 +24,12 @@ class HTMLTextError(DailyPapersError):
     pass
 
 
-def html_sections(html: str, where: str = "HTML") -> list[TextSection]:
+MAX_DEPTH = 1000  # how deeply elements may nest; LaTeXML pages nest a few dozen levels
+
+
+def html_sections(html: str, where: str = "HTML", max_depth: int = MAX_DEPTH) -> list[TextSection]:
+    if nesting_depth(html, max_depth) > max_depth:
+        raise HTMLTextError(f"{where}: elements nest more than {max_depth} levels deep; the page is not read")
     tree = HTMLParser(html)
     article = tree.css_first("article.ltx_document") or tree.css_first("article") or tree.body
     if article is None:

@@ -21,8 +21,12 @@ class PDFTextError(DailyPapersError):
     pass
 
 
-def pdf_pages(data: bytes, where: str = "PDF") -> list[str]:
-    """The raw text of each page, or PDFTextError for a corrupt, encrypted or empty file."""
+MAX_PAGES = 300  # pages read; a paper is rarely longer, a hostile file can claim millions
+
+
+def pdf_pages(data: bytes, where: str = "PDF", max_pages: int = MAX_PAGES) -> list[str]:
+    """The raw text of each page (the first `max_pages`), or PDFTextError for a corrupt, encrypted
+    or empty file."""
     import pypdfium2 as pdfium
 
     if not data.startswith(b"%PDF"):
@@ -35,7 +39,7 @@ def pdf_pages(data: bytes, where: str = "PDF") -> list[str]:
         if len(pdf) == 0:
             raise PDFTextError(f"{where}: the PDF has no pages")
         pages = []
-        for i in range(len(pdf)):
+        for i in range(min(len(pdf), max_pages)):
             try:
                 page = pdf[i]
             except pdfium.PdfiumError as e:
@@ -69,11 +73,15 @@ def _why_unreadable(data: bytes) -> str:
     return f"the PDF cannot be read ({names.get(code, f'pdfium error {code}')})"
 
 
-def pdf_sections(data: bytes, where: str = "PDF") -> list[TextSection]:
-    pages = pdf_pages(data, where)
+def pdf_sections(data: bytes, where: str = "PDF", max_pages: int = MAX_PAGES) -> list[TextSection]:
+    pages = pdf_pages(data, where, max_pages)
     if sum(len(p.strip()) for p in pages) < MIN_TEXT_CHARS:
         raise PDFTextError(f"{where}: the PDF has no text layer to read (scanned images only?)")
-    return sections_from_pages(pages)
+    sections = sections_from_pages(pages)
+    if sum(len(s.text) for s in sections) < MIN_TEXT_CHARS:
+        raise PDFTextError(f"{where}: the PDF has almost no text once its running headers and footers are "
+                           "taken out")
+    return sections
 
 
 # -- cleaning -------------------------------------------------------------------------------------

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 
 from dailypapers.errors import ConfigError, PublishError
-from dailypapers.http import GaveUp, RetryPolicy, make_client, request, server_wait
+from dailypapers.http import SERVICE_ANSWER, GaveUp, LimitExceeded, RetryPolicy, make_client, request, server_wait
 from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, Paper
-from dailypapers.text import one_line
+from dailypapers.text import one_line, safe_url
 
 if TYPE_CHECKING:
     from dailypapers.config import Settings
@@ -132,14 +132,6 @@ class Formatter(Protocol):
 class Post:
     part: str  # its name in the journal: "day#0", "2502.00101#1"
     text: str
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) links leave the house; anything else (javascript:, data:) is dropped."""
-    if not url:
-        return None
-    url = url.strip()
-    return url if re.match(r"https?://[^\s<>\"]+$", url, re.IGNORECASE) else None
 
 
 def published(digest: Digest) -> list[DigestEntry]:
@@ -267,9 +259,9 @@ def post_json(client: httpx.Client, url: str, payload: dict[str, Any], policy: R
     connections that could not be made), never resending one that may have arrived: the message
     would be posted twice. Returns the last response; the caller judges its status."""
     try:
-        return request(client, "POST", url, policy, resend=False, wait_of=_service_wait,
+        return request(client, "POST", url, policy, limits=SERVICE_ANSWER, resend=False, wait_of=_service_wait,
                        json=payload, params=params, headers=headers)
-    except GaveUp as e:
+    except (GaveUp, LimitExceeded) as e:
         raise PublishError(redact(f"{label}: {e}", secrets)) from None
     except httpx.HTTPError as e:
         raise PublishError(redact(f"{label}: {type(e).__name__}: {e or 'no detail'}; the message may "

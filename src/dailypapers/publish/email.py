@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING
 
 from dailypapers.errors import ConfigError, PublishError
 from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, Section
-from dailypapers.publish.chat import published, safe_url
+from dailypapers.publish.chat import published
+from dailypapers.text import safe_url
 from dailypapers.text import one_line
 
 if TYPE_CHECKING:

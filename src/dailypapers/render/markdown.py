@@ -1,15 +1,27 @@
 """The newsletter Markdown of FORMAT.md, both ways: `render` writes it byte for byte, `parse`
-reads it back (and the older variants the archives carry), reporting what it normalized."""
+reads it back (and the older variants the archives carry), reporting what it normalized.
+
+Everything that comes from papers, APIs or LLMs is written so that any CommonMark viewer shows it
+as the text it is, and nothing else: `<` and `>` as `&lt;` `&gt;`, a `&` that would start an
+entity as `&amp;`, a backslash that would escape the next character doubled, and a bracket that
+would open or close a link (`]` right before `(`, and in a title a bracket that breaks the title's
+own link) escaped with a backslash; code spans are left as they are (CommonMark shows their
+content literally). Ordinary text is written byte for byte as it is. Thumbnail and video URLs
+must be http(s) and are percent-encoded where they hold a character that could end the link or
+the `src="…"` attribute. `parse` undoes exactly this, so import → render gives the same bytes."""
 
 from __future__ import annotations
 
 import ast
+import html
 import re
+import string
 from dataclasses import dataclass, field
+from html.entities import html5
 
 from dailypapers.errors import FormatError
 from dailypapers.models import SECTION_LABELS, VIDEO_SUFFIXES, Digest, Section
-from dailypapers.text import one_line
+from dailypapers.text import arxiv_id, one_line
 
 ABS_PREFIX = "https://arxiv.org/abs/"
 _PAIRS = {"[": "]", "(": ")"}
@@ -22,15 +34,18 @@ def render(digest: Digest) -> str:
         if entry.summary is None or not entry.summary.sections:
             continue
         p = entry.paper
-        out.append(f"### [{escape_title(one_line(p.title))}]({ABS_PREFIX}{p.id})\n\n")
-        if p.thumbnail:
-            out.append(_thumbnail_lines(p.thumbnail))
+        out.append(f"### [{escape_title(one_line(p.title))}]({ABS_PREFIX}{_encode_url(p.id)})\n\n")
+        thumbnail = digest_url(p.thumbnail)
+        if thumbnail:
+            out.append(_thumbnail_lines(thumbnail))
         if entry.upvotes is not None:
             out.append(f"Vote: {entry.upvotes}\n\n")
-        out.append(f"Authors: {', '.join(_flat(a) for a in p.authors)}\n\n")
+        out.append(f"Authors: {escape_authors([_flat(a) for a in p.authors])}\n\n")
         for s in _format_order(entry.summary.sections):
-            text = _flat(s.text)
-            out.append(f"- ***{s.label}***: {text}\n" if s.label is not None else f"- {text}\n")
+            if s.label is not None:
+                out.append(f"- ***{escape_label(_flat(s.label))}***: {escape_text(_flat(s.text))}\n")
+            else:
+                out.append(f"- {escape_text(_flat(s.text), bullet=True)}\n")
         out.append("\n")
     return "".join(out)
 
@@ -58,30 +73,215 @@ def _format_order(sections: list[Section]) -> list[Section]:
     return [next(queue) if s.label in SECTION_LABELS else s for s in sections]
 
 
-def _unbalanced(title: str) -> set[int]:
-    """Indexes of brackets and parentheses that have no partner, and so would break the link."""
+# -- URLs ---------------------------------------------------------------------------------------
+
+_HTTP_URL = re.compile(r"https?://[^\s/?#\\]", re.I)
+# Characters that could end `![](URL)`, `[Watch Video](URL)` or `src="URL"`, or that a viewer
+# reads as markup there; white space, control and other invisible characters are added per char.
+_URL_UNSAFE = frozenset("\"'<>()[]\\`")
+
+
+def _encode_url(url: str) -> str:
+    if all(ch.isprintable() and not ch.isspace() and ch not in _URL_UNSAFE for ch in url):
+        return url
+    return "".join(ch if ch.isprintable() and not ch.isspace() and ch not in _URL_UNSAFE
+                   else "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
+                   for ch in url)
+
+
+def digest_url(url: str | None) -> str | None:
+    """The URL as the digest writes it: None unless it is http(s); percent-encoded where it holds
+    white space, control characters, quotes, `<`, `>`, brackets, parentheses, a backslash or a
+    backtick. An ordinary URL comes back as it is, and an encoded one too (`%` is left alone)."""
+    if not url:
+        return None
+    url = url.strip()
+    return _encode_url(url) if _HTTP_URL.match(url) else None
+
+
+# -- text -----------------------------------------------------------------------------------------
+
+_PUNCT = frozenset(string.punctuation)  # what CommonMark lets a backslash escape
+_ENTITY_LIKE = re.compile(r"#?[0-9A-Za-z]+;")  # after `&`: anything a viewer might read as an entity
+_SPECIAL = re.compile(r"[\\<>&\[\]()`]")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """The code spans CommonMark finds in `text`, backticks included: a run of n backticks up to
+    the next run of exactly n. Escaping never adds, removes or escapes a backtick outside a label,
+    so the spans of the written text are those of the text itself."""
+    runs = [m.span() for m in _BACKTICKS.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(runs):
+        a, b = runs[i]
+        j = next((k for k in range(i + 1, len(runs)) if runs[k][1] - runs[k][0] == b - a), None)
+        if j is None:
+            i += 1
+        else:
+            spans.append((a, runs[j][1]))
+            i = j + 1
+    return spans
+
+
+def _outside(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The stretches of a text of `length` characters between its code spans."""
+    out, pos = [], 0
+    for a, b in spans:
+        out.append((pos, a))
+        pos = b
+    out.append((pos, length))
+    return out
+
+
+def _escape(text: str, marks: set[int], spans: list[tuple[int, int]], backticks: bool = False,
+            lead: str | None = None) -> str:
+    """`text` as Markdown that shows it as it is. `marks`: positions of ASCII punctuation to escape
+    with a backslash (brackets that would make a link, a character that would start a block);
+    `spans`: code spans, written as they are; `backticks`: escape backticks too (a label);
+    `lead`: what to write for the first character instead (`&#96;` for the backtick of a fence)."""
+    out: list[str] = []
+    n = len(text)
+    for start, end in _outside(spans, n):
+        for i in range(start, end):
+            ch = text[i]
+            if i == 0 and lead is not None:
+                out.append(lead)
+            elif ch == "\\":
+                nxt = text[i + 1] if i + 1 < n else ""
+                out.append("\\\\" if not nxt or nxt in _PUNCT else "\\")
+            elif ch == "<":
+                out.append("&lt;")
+            elif ch == ">":
+                out.append("&gt;")
+            elif ch == "&":
+                out.append("&amp;" if _ENTITY_LIKE.match(text, i + 1) else "&")
+            elif i in marks or (backticks and ch == "`"):
+                out.append("\\" + ch)
+            else:
+                out.append(ch)
+        if end < n:
+            span = next(b for a, b in spans if a == end)
+            out.append(text[end:span])
+    return "".join(out)
+
+
+def _link_closers(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    """Every `]` right before a `(`, outside code spans: each would close a link or an image."""
+    return {i for a, b in _outside(spans, len(text)) for i in range(a, b)
+            if text[i] == "]" and i + 1 < len(text) and text[i + 1] == "("}
+
+
+_BLOCK_STARTS = (
+    re.compile(r"#{1,6}(?=[ \t]|$)"),                # a heading
+    re.compile(r"[-+*](?=[ \t]|$)|\*\*"),            # a nested list, or what reads as a bold label
+    re.compile(r"([-*_])(?:[ \t]*\1)+[ \t]*$"),      # a thematic break (with the item's own `-`)
+    re.compile(r"~{3,}"),                            # a fence
+    re.compile(r"\[.*\]:"),                          # a link reference definition
+)
+_ORDERED = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
+
+
+def escape_text(text: str, bullet: bool = False) -> str:
+    """A section's text (or a label-less point, `bullet`, which also starts a block: a leading `#`,
+    `- `, `1. `, `---`, a fence or `[x]:` is escaped so that it stays the point's text). A fence of
+    backticks starts with `&#96;`: a backslash there would change the code spans that follow."""
+    marks: set[int] = set()
+    lead = None
+    if bullet:
+        if text.startswith("```"):
+            lead = "&#96;"
+        elif any(p.match(text) for p in _BLOCK_STARTS):
+            marks.add(0)
+        elif m := _ORDERED.match(text):
+            marks.add(m.end())
+    if not marks and lead is None and not _SPECIAL.search(text):
+        return text
+    spans = _code_spans("\0" + text[1:] if lead else text)
+    return _escape(text, marks | _link_closers(text, spans), spans, lead=lead)
+
+
+def escape_label(label: str) -> str:
+    """A section label, between `***` on the line its text follows: no code span may start in it."""
+    return _escape(label, _link_closers(label, []), [], backticks=True) if _SPECIAL.search(label) else label
+
+
+def escape_authors(names: list[str]) -> str:
+    """The names joined by `, `, escaped as one text; a leading `[` is escaped so that the line is
+    not read as the older Python-list variant."""
+    text = ", ".join(names)
+    if not _SPECIAL.search(text):
+        return text
+    spans = _code_spans(text)
+    marks = _link_closers(text, spans) | ({0} if text.startswith("[") else set())
+    return _escape(text, marks, spans)
+
+
+def _unbalanced(title: str, spans: list[tuple[int, int]] | None = None) -> set[int]:
+    """Indexes of brackets and parentheses that have no partner, and so would break the link, and
+    of both brackets of a pair that would make a link of its own (`[a](b)`). Code spans are not
+    looked into: CommonMark does not either."""
     bad: set[int] = set()
+    stretches = _outside(spans or [], len(title))
     for opener, closer in _PAIRS.items():
         stack: list[int] = []
-        for i, ch in enumerate(title):
-            if ch == opener:
-                stack.append(i)
-            elif ch == closer:
-                if stack:
-                    stack.pop()
-                else:
-                    bad.add(i)
+        for a, b in stretches:
+            for i in range(a, b):
+                ch = title[i]
+                if ch == opener:
+                    stack.append(i)
+                elif ch == closer:
+                    if stack:
+                        o = stack.pop()
+                        if ch == "]" and i + 1 < len(title) and title[i + 1] == "(":
+                            bad.update((o, i))
+                    else:
+                        bad.add(i)
         bad.update(stack)
     return bad
 
 
 def escape_title(title: str) -> str:
-    bad = _unbalanced(title)
-    return "".join("\\" + ch if i in bad else ch for i, ch in enumerate(title))
+    if not _SPECIAL.search(title):
+        return title
+    spans = _code_spans(title)
+    bad = _unbalanced(title, spans)
+    # A backslash at the very end would escape the `]` that closes the title's link: `_escape`
+    # doubles it, as it doubles one before any punctuation.
+    return _escape(title, bad, spans)
+
+
+_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+
+
+def _unescape_match(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return m.group(1)
+    ref = m.group(2)
+    if ref.startswith("#"):
+        return html.unescape(m.group(0))
+    return html5.get(ref + ";", m.group(0))
+
+
+def unescape_text(text: str, code: bool = True) -> str:
+    """What a CommonMark viewer shows of escaped text: backslash escapes and entities undone outside
+    code spans (`code=False`: a label, where backticks are escaped and no code span can be).
+    The exact inverse of the escaping `render` does; also reads the older archives' text as their
+    readers saw it (`3.6\\%` is `3.6%`)."""
+    if "\\" not in text and "&" not in text:
+        return text
+    spans = _code_spans(text) if code and "`" in text else []
+    out: list[str] = []
+    for a, b in _outside(spans, len(text)):
+        out.append(_UNESCAPE.sub(_unescape_match, text[a:b]))
+        if b < len(text):
+            out.append(text[b:next(e for s, e in spans if s == b)])
+    return "".join(out)
 
 
 def unescape_title(text: str) -> str:
-    return re.sub(r"\\([\[\]()])", r"\1", text)
+    return unescape_text(text)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -121,7 +321,6 @@ _NO_VOTE = re.compile(r"^Vote:\s*[-–—?]?\s*$")
 _BOLD_ITALIC = re.compile(r"^- \*\*\*(.+?)\*\*\*: ?(.*)$")
 _BOLD = re.compile(r"^- \*\*(.+?)(:?)\*\*(:?) ?(.*)$")
 _BULLET = re.compile(r"^[-*] (.*)$")
-_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
 
 
 def parse(text: str, source: str = "<digest>") -> ParsedFile:
@@ -232,11 +431,11 @@ class _Reader:
             self._section(number, m.group(1), m.group(4))
         elif m := _BULLET.match(stripped):
             self.note("points", f"line {number}: unlabeled bullets were kept as a list of points")
-            p.sections.append(Section(None, m.group(1).strip()))
+            p.sections.append(Section(None, unescape_text(m.group(1).strip())))
         elif p.sections:
             # A hard-wrapped section: the sentence belongs to the section above it.
             last = p.sections.pop()
-            p.sections.append(Section(last.label, f"{last.text} {stripped}"))
+            p.sections.append(Section(last.label, f"{last.text} {unescape_text(stripped)}"))
             self.note("wrap", f"line {number}: a wrapped section line was joined to the one before")
         else:
             self.warn(number, f"skipped, cannot tell what this line is: {stripped[:80]!r}")
@@ -246,7 +445,7 @@ class _Reader:
         if not text.strip():  # nothing to keep; a section the summary does not have is left out
             self.note("empty", f"line {number}: a section with no text was left out")
             return
-        self.paper.sections.append(Section(label, text))
+        self.paper.sections.append(Section(unescape_text(label, code=False), unescape_text(text)))
 
     def _authors(self, number: int, rest: str) -> list[str]:
         value = rest[1:] if rest.startswith(" ") else rest
@@ -261,7 +460,7 @@ class _Reader:
                 return []
             self.note("authors", f"line {number}: an Authors line written as a Python list was read")
             return names
-        return value.split(", ") if value else []
+        return unescape_text(value).split(", ") if value else []
 
     def _close_paper(self) -> None:
         if self.paper is None or self.day is None:
@@ -296,6 +495,6 @@ class _Reader:
 def _paper_id(url: str) -> str | None:
     for prefix in (ABS_PREFIX, "http://arxiv.org/abs/", "https://huggingface.co/papers/"):
         if url.startswith(prefix):
-            candidate = re.sub(r"v\d+$", "", url[len(prefix):])
-            return candidate if _ARXIV_ID.match(candidate) else None
+            found = arxiv_id(url[len(prefix):])
+            return found[0] if found else None
     return None

@@ -17,14 +17,13 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from dailypapers.errors import ConfigError, ResponseShapeError, SourceError
-from dailypapers.http import DownloadRefused, GaveUp, PoliteGate, RetryPolicy, guarded_client, request
+from dailypapers.http import ARXIV_API, DownloadRefused, GaveUp, LimitExceeded, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.models import Listing, ListingEntry, Paper
 from dailypapers.sources.arxiv_atom import Feed, parse_feed, split_id
 from dailypapers.text import utc_now
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 EASTERN = ZoneInfo("America/New_York")
-MAX_FEED_BYTES = 20 * 1024 * 1024
 
 
 class ArxivClient:
@@ -47,7 +46,7 @@ class ArxivClient:
         self.policy = policy or RetryPolicy()
         self.bodies: list[str] = []  # raw feeds read, kept with listings so parsing can be redone
         host = urlsplit(api_url).hostname or ""
-        self.client = client or guarded_client({host}, MAX_FEED_BYTES, self.gate, timeout)
+        self.client = client or guarded_client({host}, timeout)
 
     # -- requests ---------------------------------------------------------------------------------
     def query(self, params: dict[str, str | int], what: str) -> Feed:
@@ -57,8 +56,8 @@ class ArxivClient:
             self.bodies.append(cached)
             return parse_feed(cached, f"arXiv API ({what}, cached)")
         try:
-            response = request(self.client, "GET", url, self.policy)
-        except (GaveUp, DownloadRefused) as e:
+            response = request(self.client, "GET", url, self.policy, limits=ARXIV_API, gate=self.gate)
+        except (GaveUp, DownloadRefused, LimitExceeded) as e:
             raise SourceError(f"arXiv API ({what}): {url}: {e}")
         if response.status_code == 400:
             try:
@@ -100,13 +99,16 @@ class ArxivClient:
     # -- papers by id -----------------------------------------------------------------------------
     def by_ids(self, raw_ids: list[str]) -> tuple[list[Paper], list[str]]:
         """The papers for these ids, in the order asked, and the ids arXiv did not return (the API
-        silently drops an id it does not know)."""
+        silently drops an id it does not know). What is not an arXiv id is not asked for: it is
+        returned among the missing, and the others are looked up as ever."""
         wanted: list[tuple[str, int | None, str]] = []
+        invalid: list[str] = []
         for raw in raw_ids:
             try:
                 pid, version = split_id(raw)
-            except ValueError as e:
-                raise ConfigError(str(e))
+            except ValueError:
+                invalid.append(raw)
+                continue
             wanted.append((pid, version, raw))
         found: dict[str, Paper] = {}
         for start in range(0, len(wanted), self.batch_size):
@@ -117,7 +119,7 @@ class ArxivClient:
             for p in feed.papers:
                 found[p.id] = p
         papers = [found[pid] for pid, _, _ in wanted if pid in found]
-        missing = [raw for pid, _, raw in wanted if pid not in found]
+        missing = [raw for pid, _, raw in wanted if pid not in found] + invalid
         return papers, missing
 
     # -- a day's announcements --------------------------------------------------------------------
@@ -171,10 +173,11 @@ class ArxivSource:
     name = "arxiv"
 
     def __init__(self, client: ArxivClient, categories: list[str] | None = None,
-                 ids: list[str] | None = None) -> None:
+                 ids: list[str] | None = None, max_papers: int = 500) -> None:
         self.client = client
         self.categories = categories or []
         self.ids = ids or []
+        self.max_papers = max_papers
         self.missing: list[str] = []
 
     def fetch_day(self, date: str) -> Listing:
@@ -185,7 +188,12 @@ class ArxivSource:
             papers = self.client.announced(self.categories, date)
         else:
             raise ConfigError("--source arxiv needs --id ID or --category CAT (for example cs.CL)")
+        warnings = []
+        if len(papers) > self.max_papers:
+            warnings.append(f"arXiv announced {len(papers)} papers for {date}: only the first {self.max_papers} "
+                            "were kept (the setting max_papers)")
+            papers = papers[:self.max_papers]
         read_at = utc_now()
         entries = [ListingEntry(date, p, "arxiv", position=i, upvotes_read_at=read_at)
                    for i, p in enumerate(papers)]
-        return Listing(date, "arxiv", entries, list(self.client.bodies), self.client.api_url)
+        return Listing(date, "arxiv", entries, list(self.client.bodies), self.client.api_url, warnings)

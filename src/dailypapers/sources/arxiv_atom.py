@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 
 from dailypapers.errors import ResponseShapeError
 from dailypapers.models import Paper
-from dailypapers.text import one_line
+from dailypapers.text import arxiv_id, one_line
 
 NS = {"a": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom",
       "os": "http://a9.com/-/spec/opensearch/1.1/"}
 # New-style ids (2301.01234, 0704.0001) and old-style ones (astro-ph/0601001, math.GT/0309136).
-ID_RE = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
 
 
 @dataclass
@@ -34,14 +33,10 @@ class Feed:
 
 def split_id(raw: str) -> tuple[str, int | None]:
     """'2104.12255v1' -> ('2104.12255', 1); raises ValueError for what is not an arXiv id."""
-    text = raw.strip()
-    for prefix in ("https://arxiv.org/abs/", "http://arxiv.org/abs/", "arXiv:", "arxiv:"):
-        if text.startswith(prefix):
-            text = text[len(prefix):]
-    m = ID_RE.match(text)
-    if not m:
-        raise ValueError(f"{raw!r} is not an arXiv id (like 2412.19712, 2412.19712v2 or astro-ph/0601001)")
-    return m.group("id"), int(m.group("v")) if m.group("v") else None
+    found = arxiv_id(raw)
+    if found is None:
+        raise ValueError(f"{raw[:80]!r} is not an arXiv id (like 2412.19712, 2412.19712v2 or astro-ph/0601001)")
+    return found
 
 
 def parse_feed(body: str, where: str) -> Feed:

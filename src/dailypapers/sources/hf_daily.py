@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
 import httpx
 
 from dailypapers.errors import ResponseShapeError, SourceError
-from dailypapers.http import GaveUp, RetryPolicy, make_client, request
-from dailypapers.models import Listing, ListingEntry, Paper
-from dailypapers.text import one_line, utc_now
+from dailypapers.http import HF_LISTING, GaveUp, LimitExceeded, RetryPolicy, make_client, request
+from dailypapers.models import VIDEO_SUFFIXES, Listing, ListingEntry, Paper
+from dailypapers.sources import validate
+from dailypapers.sources.validate import Notes
+from dailypapers.text import utc_now
 
 MAX_PAGES = 50  # a guard against a server that ignores `p` and repeats itself
+MAX_PAPERS = 500  # papers of one day at most (the busiest real days have about fifty)
 
 
 class HFDailySource:
@@ -27,9 +31,10 @@ class HFDailySource:
 
     def __init__(self, endpoint: str = "https://huggingface.co", token: str | None = None,
                  page_size: int = 100, policy: RetryPolicy | None = None, timeout: float = 60.0,
-                 client: httpx.Client | None = None) -> None:
+                 client: httpx.Client | None = None, max_papers: int = MAX_PAPERS) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.page_size = page_size
+        self.max_papers = max_papers
         self.policy = policy or RetryPolicy()
         token = token if token is not None else os.environ.get("HF_TOKEN")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -41,24 +46,39 @@ class HFDailySource:
         raw: list[str] = []
         seen: set[str] = set()
         read_at = utc_now()
+        notes = Notes(f"Hugging Face Daily Papers for {date} ({url})")
         for page in range(MAX_PAGES):
             params = {"date": date, "p": page, "limit": self.page_size}
             body = self._get(url, params, date)
             raw.append(body)
             items = _decode(body, date, url, page)
-            new = [e for e in parse_items(items, date, url, page, read_at) if e.paper.id not in seen]
+            new = [e for e in parse_items(items, date, url, page, read_at, notes) if e.paper.id not in seen]
+            if len(entries) + len(new) > self.max_papers:
+                new = new[:self.max_papers - len(entries)]
+                notes.warnings.append(f"Hugging Face lists more than {self.max_papers} papers for {date}: only the "
+                                      f"first {self.max_papers} were kept (the setting max_papers)")
+                capped = True
+            else:
+                capped = False
             for e in new:
                 seen.add(e.paper.id)
                 e.position = len(entries)
                 entries.append(e)
+            if capped:
+                break
             if len(items) < self.page_size or not new:
                 break
-        return Listing(date=date, source=self.name, entries=entries, raw=raw, url=url)
+        else:
+            notes.warnings.append(f"Hugging Face Daily Papers for {date}: stopped after {MAX_PAGES} pages of "
+                                  f"{self.page_size}; the server kept sending new papers")
+        return Listing(date=date, source=self.name, entries=entries, raw=raw, url=url, warnings=notes.warnings)
 
     def _get(self, url: str, params: dict[str, Any], date: str) -> str:
         shown = f"{url}?date={params['date']}&p={params['p']}&limit={params['limit']}"
         try:
-            response = request(self.client, "GET", url, self.policy, params=params)
+            response = request(self.client, "GET", url, self.policy, limits=HF_LISTING, params=params)
+        except LimitExceeded as e:
+            raise SourceError(f"Hugging Face Daily Papers for {date}: {e}; nothing was stored")
         except GaveUp as e:
             raise SourceError(f"Hugging Face Daily Papers for {date}: {shown}: {e}. "
                               "Check the network or HF_ENDPOINT, then run fetch again.")
@@ -85,81 +105,115 @@ def _decode(body: str, date: str, url: str, page: int) -> list[Any]:
 
 
 def parse_items(items: list[Any], date: str, url: str = "", page: int = 0,
-                read_at: str | None = None) -> list[ListingEntry]:
-    """Turn the items of one response page into listing entries, or raise ResponseShapeError
-    naming the date, the URL, the item and the field that was wrong."""
-    return [_parse_item(item, i, date, url, page, read_at or utc_now()) for i, item in enumerate(items)]
+                read_at: str | None = None, notes: Notes | None = None) -> list[ListingEntry]:
+    """Turn the items of one response page into listing entries. Each item is read on its own: one
+    that cannot be a paper (no arXiv id, no title) is skipped, a value that is wrong is mended or
+    dropped, and `notes` says which and where; the other items are read as ever."""
+    notes = notes if notes is not None else Notes(f"Hugging Face Daily Papers for {date} ({url})")
+    entries = []
+    for i, item in enumerate(items):
+        entry = _parse_item(item, f"page {page}, item {i}", date, read_at or utc_now(), notes)
+        if entry is not None:
+            entries.append(entry)
+    return entries
 
 
-class _Shape:
-    def __init__(self, date: str, url: str, page: int, index: int) -> None:
-        self.where = f"Hugging Face Daily Papers for {date} ({url}, page {page}, item {index})"
+def _parse_item(item: Any, where: str, date: str, read_at: str, notes: Notes) -> ListingEntry | None:
+    p = item.get("paper") if isinstance(item, dict) else None
+    if not isinstance(p, dict):
+        notes.warn(where, "skipped: the item has no `paper` object")
+        return None
+    paper_id = validate.paper_id(p.get("id"))
+    if paper_id is None:
+        notes.warn(where, f"skipped: paper.id {str(p.get('id'))[:60]!r} is not an arXiv id")
+        return None
+    where = f"{where} ({paper_id})"
+    title = validate.text(p.get("title"), validate.MAX_TITLE) or validate.text(item.get("title"), validate.MAX_TITLE)
+    if not title:
+        notes.warn(where, "skipped: the paper has no title")
+        return None
 
-    def fail(self, path: str, problem: str) -> ResponseShapeError:
-        return ResponseShapeError(f"{self.where}: {path} {problem}; nothing was stored")
-
-    def get(self, obj: dict[str, Any], key: str, kind: type | tuple[type, ...], path: str,
-            required: bool = True) -> Any:
+    def number(obj: dict[str, Any], key: str, path: str) -> int | None:
         if key not in obj or obj[key] is None:
-            if required:
-                raise self.fail(f"{path}.{key}", "is missing")
             return None
-        value = obj[key]
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            raise self.fail(f"{path}.{key}", f"should be {_kind_name(kind)}, got {type(value).__name__}")
+        value, why = validate.count(obj[key])
+        if why:
+            notes.warn(where, f"{path} dropped: {why}")
+        elif not isinstance(obj[key], int):
+            notes.warn(where, f"{path} {obj[key]!r} read as {value}")
         return value
 
+    def link(obj: dict[str, Any], key: str, path: str) -> str | None:
+        raw = obj.get(key)
+        if not raw:
+            return None
+        url = validate.safe_url(raw)
+        if url is None:
+            notes.warn(where, f"{path} dropped: {str(raw)[:60]!r} is not a safe http(s) URL")
+        return url
 
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", list: "a list", dict: "an object"}
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _parse_item(item: Any, index: int, date: str, url: str, page: int, read_at: str) -> ListingEntry:
-    s = _Shape(date, url, page, index)
-    if not isinstance(item, dict):
-        raise s.fail("item", f"should be an object, got {type(item).__name__}")
-    p = s.get(item, "paper", dict, "item")
-    paper_id = s.get(p, "id", str, "paper").strip()
-    if not paper_id:
-        raise s.fail("paper.id", "is empty")
-    title = s.get(p, "title", str, "paper", required=False) or s.get(item, "title", str, "item")
-    authors = []
-    for j, a in enumerate(s.get(p, "authors", list, "paper")):
-        if not isinstance(a, dict):
-            raise s.fail(f"paper.authors[{j}]", "should be an object")
-        authors.append(one_line(s.get(a, "name", str, f"paper.authors[{j}]")))
-    upvotes = s.get(p, "upvotes", int, "paper", required=False)
-    media = _media(item, p, s)
-    thumbnail = s.get(item, "thumbnail", str, "item", required=False) or None
-    if thumbnail is None and media and not media[0].lower().endswith((".mp4", ".webm")):
+    media, dropped = validate.urls(item.get("mediaUrls") or p.get("mediaUrls") or [])
+    single = item.get("mediaUrl")
+    if single:
+        url = validate.safe_url(single)
+        media, dropped = ([url, *media], dropped) if url else (media, [str(single)[:60], *dropped])
+    for bad in dropped:
+        notes.warn(where, f"a media URL dropped: {bad!r} is not a safe http(s) URL")
+    thumbnail = link(item, "thumbnail", "thumbnail")
+    if thumbnail is None and media and not media[0].lower().endswith(VIDEO_SUFFIXES):
         thumbnail = media[0]  # the 2024 schema had only `mediaUrl`, which was the thumbnail
+    keywords, why = validate.keywords(p.get("ai_keywords", []))
+    if why:
+        notes.warn(where, f"paper.ai_keywords: {why}")
     org = item.get("organization") or p.get("organization")
     paper = Paper(
         id=paper_id,
-        title=one_line(title),
-        authors=authors,
-        abstract=one_line(s.get(p, "summary", str, "paper", required=False) or ""),
-        published_at=s.get(p, "publishedAt", str, "paper", required=False),
+        title=title,
+        authors=_authors(p.get("authors"), where, notes),
+        abstract=validate.text(p.get("summary"), validate.MAX_ABSTRACT) or "",
+        published_at=validate.text(p.get("publishedAt"), 40),
         thumbnail=thumbnail,
         media_urls=media,
-        num_comments=s.get(item, "numComments", int, "item", required=False),
-        github_repo=s.get(p, "githubRepo", str, "paper", required=False) or None,
-        github_stars=s.get(p, "githubStars", int, "paper", required=False),
-        project_page=s.get(p, "projectPage", str, "paper", required=False) or None,
-        ai_keywords=[k for k in (s.get(p, "ai_keywords", list, "paper", required=False) or [])
-                     if isinstance(k, str)],
-        ai_summary=s.get(p, "ai_summary", str, "paper", required=False),
-        organization=(org.get("fullname") or org.get("name")) if isinstance(org, dict) else None,
+        num_comments=number(item, "numComments", "numComments"),
+        github_repo=_repo(p.get("githubRepo"), where, notes),
+        github_stars=number(p, "githubStars", "paper.githubStars"),
+        project_page=link(p, "projectPage", "paper.projectPage"),
+        ai_keywords=keywords,
+        ai_summary=validate.text(p.get("ai_summary"), validate.MAX_SHORT_TEXT),
+        organization=validate.text((org.get("fullname") or org.get("name")) if isinstance(org, dict) else None,
+                                   validate.MAX_NAME),
     )
-    return ListingEntry(date=date, paper=paper, source="hf", upvotes=upvotes, upvotes_read_at=read_at)
+    return ListingEntry(date=date, paper=paper, source="hf", upvotes=number(p, "upvotes", "paper.upvotes"),
+                        upvotes_read_at=read_at)
 
 
-def _media(item: dict[str, Any], paper: dict[str, Any], s: _Shape) -> list[str]:
-    urls = s.get(item, "mediaUrls", list, "item", required=False) \
-        or s.get(paper, "mediaUrls", list, "paper", required=False) or []
-    single = s.get(item, "mediaUrl", str, "item", required=False)
-    if single:
-        urls = [single, *urls]
-    return [u for u in urls if isinstance(u, str) and u]
+def _authors(raw: Any, where: str, notes: Notes) -> list[str]:
+    if isinstance(raw, str):
+        notes.warn(where, "paper.authors is a string, not a list: read as names separated by commas")
+        raw = [{"name": n} for n in raw.split(",")]
+    if not isinstance(raw, list):
+        if raw is not None:
+            notes.warn(where, f"paper.authors dropped: {type(raw).__name__}, not a list")
+        return []
+    names = []
+    for j, a in enumerate(raw[:validate.MAX_AUTHORS]):
+        name = validate.text(a.get("name") if isinstance(a, dict) else a, validate.MAX_NAME)
+        if name:
+            names.append(name)
+        else:
+            notes.warn(where, f"paper.authors[{j}] skipped: no name")
+    if len(raw) > validate.MAX_AUTHORS:
+        notes.warn(where, f"paper.authors: only the first {validate.MAX_AUTHORS:,} of {len(raw):,} were kept")
+    return names
+
+
+def _repo(raw: Any, where: str, notes: Notes) -> str | None:
+    """A GitHub repository as `owner/name` or an http(s) URL."""
+    if not raw:
+        return None
+    if isinstance(raw, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}", raw.strip()):
+        return raw.strip()
+    url = validate.safe_url(raw)
+    if url is None:
+        notes.warn(where, f"paper.githubRepo dropped: {str(raw)[:60]!r} is not a repository or a safe URL")
+    return url

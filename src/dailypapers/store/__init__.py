@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
@@ -18,7 +20,7 @@ from dailypapers.models import (Evidence, Failure, Finding, Listing, ListingEntr
                                 TextSection, Usage)
 from dailypapers.store.schema import (MIGRATIONS, failures, fetches, listings, papers, publications, runs,
                                       schema_migrations, summaries, texts)
-from dailypapers.text import utc_now
+from dailypapers.text import strip_userinfo, utc_now
 
 _PAPER_META = ("num_comments", "github_repo", "github_stars", "project_page", "ai_keywords",
                "ai_summary", "organization", "updated_at", "categories", "primary_category",
@@ -30,41 +32,78 @@ _ARXIV_FIELDS = ("updated_at", "categories", "primary_category", "affiliations",
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    """`readonly`: the store is read and never written (a home the user cannot write: `list`,
+    `render` and `check` still work; a command that writes says the store is read-only)."""
+
+    def __init__(self, url: str, readonly: bool = False, where: str | None = None) -> None:
         self.url = url
+        self.readonly = readonly
+        self.where = where or _safe_url(url)
         self._begin = "BEGIN"  # "BEGIN IMMEDIATE" while migrating (takes the write lock first)
         try:
             self.engine = sa.create_engine(url, future=True)
             if self.engine.dialect.name == "sqlite":
-                sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+                sa.event.listen(self.engine, "connect", _sqlite_readonly if readonly else _sqlite_pragmas)
                 # pysqlite opens transactions late and commits DDL on its own; take control so
                 # that a migration and its version row commit together, or not at all.
                 sa.event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql(self._begin))
             self.migrate()
         except sa.exc.SQLAlchemyError as e:
-            raise StoreError(f"cannot open the store at {_safe_url(url)}: {e.__class__.__name__}: "
-                             f"{getattr(e, 'orig', e)}")
+            raise StoreError(_database_problem(self.where, e, "open it")) from e
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
+    def open(cls, path: Path | str, readonly: bool | None = None) -> Store:
+        """The SQLite store at `path`, made when it does not exist. Read-only when asked, or when
+        the file or its folder cannot be written. A file that is empty or not a SQLite database
+        is an error, never replaced by a new store: what it held (the record of what was sent)
+        would be lost."""
         if str(path) == ":memory:":
             return cls("sqlite+pysqlite:///:memory:")
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return cls(f"sqlite+pysqlite:///{path}")
+        if path.exists():
+            if not path.is_file():
+                raise StoreError(f"the store {path} is not a file")
+            if path.stat().st_size == 0:
+                raise StoreError(f"the store {path} is empty (0 bytes): it is not a dailypapers database. Restore "
+                                 "it from a backup, or move it away to start a new, empty store")
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot make the folder of the store {path}: {e.strerror}")
+        if readonly is None:
+            readonly = path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+        if readonly:
+            if not path.exists():
+                raise StoreError(f"there is no store at {path}, and its folder cannot be written")
+            # immutable: SQLite takes no lock and writes no journal, which a read-only folder forbids
+            return cls(f"sqlite+pysqlite:///file:{quote(str(path))}?mode=ro&immutable=1&uri=true",
+                       readonly=True, where=str(path))
+        return cls(f"sqlite+pysqlite:///{path}", where=str(path))
 
     def close(self) -> None:
         self.engine.dispose()
 
     @contextmanager
-    def _tx(self, what: str = "write to the store") -> Iterator[sa.Connection]:
+    def _tx(self, what: str = "write") -> Iterator[sa.Connection]:
         """One transaction; a database error becomes a StoreError after the rollback."""
+        if self.readonly:
+            raise StoreError(f"could not {what}: the store {self.where} is read-only (its file or folder cannot "
+                             "be written by this user)")
         try:
             with self.engine.begin() as conn:
                 yield conn
         except sa.exc.SQLAlchemyError as e:
-            raise StoreError(f"could not {what} in {_safe_url(self.url)}: {e.__class__.__name__}: "
-                             f"{getattr(e, 'orig', e)}; nothing of it was stored") from e
+            raise StoreError(_database_problem(self.where, e, what) + "; nothing of it was stored") from e
+
+    @contextmanager
+    def _read(self, what: str = "read") -> Iterator[sa.Connection]:
+        """A connection for reading; a database error (a damaged file) becomes a StoreError."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except sa.exc.SQLAlchemyError as e:
+            raise StoreError(_database_problem(self.where, e, what)) from e
 
     # -- migrations ---------------------------------------------------------------------------
     def migrate(self) -> None:
@@ -73,6 +112,9 @@ class Store:
                 if sa.inspect(conn).has_table(schema_migrations.name) else set()
         if all(version in done for version, _, _ in MIGRATIONS):
             return
+        if self.readonly:
+            raise StoreError(f"the store {self.where} is from an older dailypapers and must be upgraded, which a "
+                             "read-only store cannot be: run any command once as a user who can write it")
         # Processes that open a new home at once must not apply a migration twice: each one is
         # applied holding the write lock, after looking again at what is done.
         self._begin = "BEGIN IMMEDIATE"
@@ -90,7 +132,7 @@ class Store:
             self._begin = "BEGIN"
 
     def schema_version(self) -> int:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.scalar(sa.select(sa.func.max(schema_migrations.c.version))) or 0
 
     # -- papers and listings --------------------------------------------------------------------
@@ -141,7 +183,7 @@ class Store:
         conn.execute(papers.update().where(papers.c.id == p.id).values(**merged))
 
     def paper(self, paper_id: str) -> Paper | None:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(sa.select(papers).where(papers.c.id == paper_id)).first()
         return _row_paper(row) if row else None
 
@@ -149,7 +191,7 @@ class Store:
         """The day's papers in digest order."""
         q = (sa.select(listings, papers).join(papers, papers.c.id == listings.c.paper_id)
              .where(listings.c.date == date).order_by(listings.c.position))
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [ListingEntry(date=r.date, paper=_row_paper(r), source=r.source, position=r.position,
                                  upvotes=r.upvotes, upvotes_read_at=r.upvotes_read_at)
                     for r in conn.execute(q)]
@@ -157,12 +199,12 @@ class Store:
     def days(self) -> list[tuple[str, int]]:
         q = (sa.select(listings.c.date, sa.func.count()).group_by(listings.c.date)
              .order_by(listings.c.date))
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [(r[0], r[1]) for r in conn.execute(q)]
 
     def raw_fetches(self, date: str) -> list[tuple[str, str, list[str]]]:
         q = sa.select(fetches).where(fetches.c.date == date).order_by(fetches.c.id)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [(r.source, r.url, json.loads(r.raw)) for r in conn.execute(q)]
 
     def save_arxiv_metadata(self, p: Paper) -> None:
@@ -197,7 +239,7 @@ class Store:
     def text(self, paper_id: str, version: int, source: str) -> list[TextSection] | None:
         q = sa.select(texts.c.sections).where(texts.c.paper_id == paper_id, texts.c.version == version,
                                               texts.c.source == source)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             body = conn.scalar(q)
         return [TextSection(*row[:4]) for row in json.loads(body)] if body else None
 
@@ -206,7 +248,7 @@ class Store:
         """Whether this key has a summary; with `any_text_source`, whether any summary of the same
         paper version, language, model and prompt exists, whatever text it read."""
         where = _key_where(key, with_text_source=not any_text_source)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.execute(sa.select(summaries.c.id).where(*where)).first() is not None
 
     def save_summary(self, summary: Summary, run_id: int | None = None, replace: bool = False) -> None:
@@ -238,7 +280,7 @@ class Store:
         if lang:
             q = q.where(summaries.c.lang == lang)
         q = q.order_by(summaries.c.created_at.desc(), summaries.c.id.desc())
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [_row_summary(r) for r in conn.execute(q)]
 
     def latest_summary(self, paper_id: str, lang: str, model: str | None = None) -> Summary | None:
@@ -252,7 +294,7 @@ class Store:
         """What was sent of a day to a target and channel: part -> (message id, detail)."""
         q = sa.select(publications).where(publications.c.target == target, publications.c.channel == channel,
                                           publications.c.date == date, publications.c.lang == lang)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return {r.part: (r.message_id, json.loads(r.detail)) for r in conn.execute(q)}
 
     def record_publication(self, target: str, channel: str, date: str, lang: str, part: str,
@@ -280,10 +322,18 @@ class Store:
         q = sa.select(publications).order_by(publications.c.id)
         if date is not None:
             q = q.where(publications.c.date == date)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [dict(r) for r in conn.execute(q).mappings()]
 
     # -- runs -------------------------------------------------------------------------------------
+    def close_abandoned_runs(self) -> int:
+        """Mark runs still "running" as "unfinished": called by a run that holds the run lock, so no
+        other run is going on, and these were killed. They keep no finish time: what they did is
+        counted from what they stored. Returns how many there were."""
+        with self._tx("mark killed runs as unfinished") as conn:
+            return conn.execute(runs.update().where(runs.c.outcome == "running")
+                                .values(outcome="unfinished")).rowcount
+
     def start_run(self, command: str, args: dict[str, Any]) -> int:
         with self._tx() as conn:
             result = conn.execute(runs.insert().values(command=command, args=json.dumps(args, default=str),
@@ -293,7 +343,7 @@ class Store:
     def record_failure(self, run_id: int, failure: Failure, stage: str) -> None:
         with self._tx() as conn:
             conn.execute(failures.insert().values(run_id=run_id, paper_id=failure.paper_id, stage=stage,
-                                                  reason=failure.reason, at=utc_now()))
+                                                  reason=strip_userinfo(failure.reason), at=utc_now()))
 
     def finish_run(self, run_id: int, outcome: str, papers_done: int, usage: Usage,
                    cost: float | None = None) -> None:
@@ -306,7 +356,7 @@ class Store:
     def runs(self) -> list[dict[str, Any]]:
         """Every run, oldest first, with its failures. A run that has not finished (still going,
         or killed) is counted from the summaries it stored so far."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(sa.select(runs).order_by(runs.c.id)).mappings().all()
             fails = conn.execute(sa.select(failures).order_by(failures.c.id)).mappings().all()
             unfinished = [r["id"] for r in rows if r["finished_at"] is None]
@@ -325,6 +375,27 @@ class Store:
                 r.update(papers_done=t.papers_done, prompt_tokens=t.prompt_tokens,
                          completion_tokens=t.completion_tokens, requests=t.requests, cost=t.cost)
         return out
+
+
+def _database_problem(where: str, e: sa.exc.SQLAlchemyError, what: str) -> str:
+    """What went wrong with the database, for a person: the file, the error, and what to do."""
+    detail = str(getattr(e, "orig", e))
+    advice = ""
+    if "not a database" in detail or "malformed" in detail or "corrupt" in detail:
+        advice = (" — the file is damaged: restore it from a backup (sqlite3 FILE '.recover' may save part of "
+                  "it), or move it away to start a new store")
+    elif "readonly" in detail or "read-only" in detail:
+        advice = " — the store cannot be written by this user"
+    elif "disk" in detail and "full" in detail or "No space" in detail:
+        advice = " — the disk is full: free some space and run again"
+    return f"could not {what} in the store {where}: {detail}{advice}"
+
+
+def _sqlite_readonly(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -3,6 +3,7 @@ makes new summaries and keeps the old ones."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -11,6 +12,7 @@ from dailypapers.config import LANGUAGES
 from dailypapers.models import SECTION_KEYS, Paper, PaperText
 
 PROMPT_VERSION = "v1"
+MAX_ID, MAX_TITLE = 40, 1_000  # what of a paper's id and title a prompt holds at most (sources cap them too)
 BEGIN, END = "<<<PAPER>>>", "<<<END PAPER>>>"
 
 _LANGUAGE_RULES = {
@@ -50,12 +52,23 @@ def language_name(lang: str) -> str:
 
 
 def build(paper: Paper, text: PaperText, lang: str, version: str = PROMPT_VERSION) -> Prompt:
+    """The messages for one paper. Everything the paper supplies (its id, title and text) stands
+    inside the data markers, neutralized so that it cannot close them; outside them is only ours."""
     system = _template(version).format(language=language_name(lang),
                                        language_rules=_LANGUAGE_RULES.get(lang, _DEFAULT_RULES))
-    user = (f"Here is {describe(text)} of arXiv paper {paper.id}.\n"
-            f"{BEGIN}\nTitle: {neutralize(paper.title)}\n{contents(text)}\n{neutralize(text.text)}\n{END}\n"
+    user = (f"Here is {describe(text)} of an arXiv paper.\n"
+            f"{BEGIN}\narXiv id: {neutralize(paper.id[:MAX_ID])}\nTitle: {neutralize(paper.title[:MAX_TITLE])}\n"
+            f"{contents(text)}\n"
+            f"{neutralize(text.text)}\n{END}\n"
             f"Write the newsletter entry in {language_name(lang)} as a JSON object.")
     return Prompt(version, system, user)
+
+
+def overhead_tokens(paper: Paper, version: str = PROMPT_VERSION) -> int:
+    """What a prompt costs besides the paper's text: the instructions, the framing and the title."""
+    from dailypapers.fulltext.budget import estimate_tokens
+
+    return estimate_tokens(_template(version)) + estimate_tokens(paper.title[:MAX_TITLE]) + 150
 
 
 def describe(text: PaperText) -> str:
@@ -81,5 +94,10 @@ def contents(text: PaperText) -> str:
 
 
 def neutralize(text: str) -> str:
-    """Keep paper text from closing or faking our data markers."""
-    return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
+    """Keep paper text from closing or faking our data markers (in any width or spacing)."""
+    if "＜" in text or "＞" in text:  # full-width brackets a model may read as ours
+        text = text.replace("＜", "<").replace("＞", ">")
+    if "<" not in text and ">" not in text:
+        return text
+    text = re.sub(r"<\s*<\s*<", "‹‹‹", text)
+    return re.sub(r">\s*>\s*>", "›››", text)

@@ -26,12 +26,16 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from dailypapers.http import (
+    MEDIA_FILE,
     DownloadRefused,
     GaveUp,
+    LimitExceeded,
+    Limits,
     RetryPolicy,
     guarded_client,
     request,
 )
+from dailypapers.text import safe_url
 
 HF_MEDIA_HOSTS = frozenset({"cdn-thumbnails.huggingface.co", "cdn-uploads.huggingface.co"})
 
@@ -158,6 +162,8 @@ class MediaCache:
 
     def allowed(self, url: str) -> str | None:
         """Why this URL will not be downloaded, or None when it may be."""
+        if safe_url(url) is None:
+            return "not a safe http(s) URL (white space, control characters, quotes or angle brackets)"
         try:
             parts = urlsplit(url)
         except ValueError:
@@ -198,20 +204,28 @@ class MediaCache:
                 fetch.append(url)
         if fetch:
             with ThreadPoolExecutor(max_workers=min(self.workers, len(fetch))) as pool:
-                for url, got in zip(fetch, pool.map(self._download, fetch)):
+                for url, got in zip(fetch, pool.map(self._download_one, fetch)):
                     out[url] = got
         return {u: out[u] for u in ordered}  # in the order asked
 
     def _clients(self) -> httpx.Client:
         if self._client is None:
-            self._client = guarded_client(self.allowed_hosts, max(self.max_image_bytes, self.max_video_bytes),
-                                          timeout=self.timeout)
+            self._client = guarded_client(self.allowed_hosts, timeout=self.timeout)
         return self._client
 
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+    def _download_one(self, url: str) -> MediaFile | None:
+        """One file, whatever goes wrong with it: a failure costs that file (a placeholder), never the
+        build."""
+        try:
+            return self._download(url)
+        except Exception as e:  # noqa: BLE001 - a library's error on one hostile URL or body
+            self.report.failed.append((url, f"{type(e).__name__}: {e}"))
+            return None
 
     def _download(self, url: str) -> MediaFile | None:
         key = url_key(url)
@@ -221,12 +235,14 @@ class MediaCache:
             self.report.failed.append((url, f"skipped: {host} could not be reached ({self._unreachable[host]})"))
             return None  # not remembered on disk: the next build tries again
         try:
-            response = request(self._clients(), "GET", target, self.policy)
+            response = request(self._clients(), "GET", target, self.policy,
+                               limits=Limits(max(self.max_image_bytes, self.max_video_bytes), MEDIA_FILE.deadline,
+                                             MEDIA_FILE.what))
         except GaveUp as e:
             self._unreachable[host] = str(e)
             self.report.failed.append((url, str(e)))
             return None
-        except DownloadRefused as e:
+        except (DownloadRefused, LimitExceeded) as e:
             return self._fail(url, key, str(e))
         if response.status_code != 200:
             return self._fail(url, key, f"HTTP {response.status_code}")

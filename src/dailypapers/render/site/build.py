@@ -37,6 +37,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -56,6 +57,7 @@ from dailypapers.models import (
 )
 from dailypapers.render.site import i18n
 from dailypapers.render.site.evidence import annotated
+from dailypapers.text import safe_url
 from dailypapers.render.site.assets import MediaCache, MediaFile, MediaReport, place
 
 SITE_FORMAT = 1
@@ -133,6 +135,7 @@ def build_site(days: list[SiteDay], out_dir: Path, *, media: MediaCache | None =
         _recover(out)
         _check_target(out)
         old_pages = _read_manifest(out)
+        _stop_stale_pagefind(new)
         if new.exists():
             shutil.rmtree(new)
         new.mkdir(parents=True)
@@ -249,16 +252,6 @@ def keyword_slug(kind: str, key: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode().lower()
     base = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:50] or "kw"
     return f"{kind}-{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
-
-
-def safe_url(url: str | None) -> str | None:
-    """An http(s) URL for a plain link, or None (javascript:, data:, relative and broken URLs)."""
-    if not url:
-        return None
-    url = url.strip()
-    if re.match(r"^https?://[^\s/?#]+", url) and not any(c in url for c in "\x00\n\r\t <>\"'`"):
-        return url
-    return None
 
 
 def github_url(repo: str | None) -> str | None:
@@ -921,14 +914,52 @@ def pagefind_executable() -> str:
         raise SiteError(f"the pagefind[bin] package has no binary for this machine ({e})")
 
 
+def _pid_file(site: Path) -> Path:
+    return site.with_name(f".{site.name}.pagefind.pid")
+
+
 def run_pagefind(site: Path) -> None:
-    """Index the paper pages (each language in its own index, by the `lang` of its <html>)."""
+    """Index the paper pages (each language in its own index, by the `lang` of its <html>). The
+    child's pid is kept next to the folder while it runs: if this process is killed, the next build
+    finds the child that outlived it and stops it before it touches the folder again."""
     cmd = [pagefind_executable(), "--site", str(site), "--output-subdir", "pagefind",
            "--glob", "*/papers/*.html", "--quiet"]
+    pid_file = _pid_file(site)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=False)
-    except (OSError, subprocess.TimeoutExpired) as e:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as e:
         raise SiteError(f"pagefind could not index {site}: {e}")
+    pid_file.write_text(str(proc.pid), encoding="ascii")
+    try:
+        out, err = proc.communicate(timeout=1800)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise SiteError(f"pagefind could not index {site}: it took more than 30 minutes")
+    finally:
+        pid_file.unlink(missing_ok=True)
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip()[-800:]
+        tail = (err or out).strip()[-800:]
         raise SiteError(f"pagefind failed (exit {proc.returncode}) indexing {site}: {tail}")
+
+
+def _stop_stale_pagefind(site: Path) -> None:
+    """Stop a Pagefind left running by a build that was killed, if it is still indexing `site`."""
+    pid_file = _pid_file(site)
+    try:
+        pid = int(pid_file.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pid_file.unlink(missing_ok=True)
+        return
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        cmdline = []  # gone (or not Linux): nothing to stop
+    if any(b"pagefind" in part for part in cmdline[:1]) and os.fsencode(str(site)) in cmdline:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, 9)
+        for _ in range(100):  # its files are closed once it is gone
+            if not Path(f"/proc/{pid}").exists():
+                break
+            time.sleep(0.05)
+    pid_file.unlink(missing_ok=True)

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from dailypapers.errors import ConfigError, LLMAuthError, LLMError, LLMOutputError
-from dailypapers.http import GaveUp, RateLimiter, RetryPolicy, make_client, request
+from dailypapers.http import LLM_ANSWER, GaveUp, LimitExceeded, RateLimiter, RetryPolicy, make_client, request
 from dailypapers.models import Usage
 from dailypapers.summarize.backends import Backend, Reply
 from dailypapers.summarize.llm import ChatSummarizer
+from dailypapers.text import strip_userinfo
 
 if TYPE_CHECKING:
     from dailypapers.config import Settings
@@ -33,6 +34,7 @@ class OpenAICompatModel:
         self.model_id = model_id
         self.model = model
         self.url = base_url.rstrip("/") + "/chat/completions"
+        self.shown_url = strip_userinfo(self.url)  # what messages say: never a password in the URL
         self._key = api_key
         self.temperature = temperature
         self.policy = policy or RetryPolicy()
@@ -52,14 +54,16 @@ class OpenAICompatModel:
         # About four characters a token, plus the answer: enough to keep under a provider's TPM.
         self.limiter.acquire(sum(len(m["content"]) for m in messages) // 4 + 1000)
         try:
-            response = request(self.client, "POST", self.url, self.policy, json=body)
+            response = request(self.client, "POST", self.url, self.policy, limits=LLM_ANSWER, json=body)
+        except LimitExceeded as e:  # a provider that drips or floods: like one that times out
+            raise LLMError(strip_userinfo(f"{self.model_id}: {e}"))
         except GaveUp as e:
-            raise LLMError(f"{self.model_id} at {self.url}: {e}")
+            raise LLMError(f"{self.model_id} at {self.shown_url}: {e}")
         if response.status_code in (401, 403):
-            raise LLMAuthError(f"{self.model_id} at {self.url} rejected the credentials (HTTP "
+            raise LLMAuthError(f"{self.model_id} at {self.shown_url} rejected the credentials (HTTP "
                                f"{response.status_code}); check OPENAI_API_KEY")
         if response.status_code != 200:
-            raise LLMError(f"{self.model_id} at {self.url}: HTTP {response.status_code}: "
+            raise LLMError(f"{self.model_id} at {self.shown_url}: HTTP {response.status_code}: "
                            f"{self._scrub(response.text)[:300]!r}")
         return self._reply(response)
 
