@@ -56,7 +56,8 @@ from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
 from dailypapers.fulltext.html import MAX_DEPTH, html_sections  # noqa: E402
 from dailypapers.fulltext.nesting import nesting_depth  # noqa: E402
-from dailypapers.fulltext.pdf import PDFTextError, pdf_pages, pdf_sections, sections_from_pages  # noqa: E402
+from dailypapers.fulltext.pdf import pdf_pages, pdf_sections, sections_from_pages  # noqa: E402
+from dailypapers.errors import PDFTextError  # noqa: E402
 from dailypapers.fulltext.sandbox import extract  # noqa: E402
 from dailypapers.fulltext.sections import render_sections  # noqa: E402
 

@@ -52,7 +52,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from dailypapers import pipeline  # noqa: E402
 from dailypapers.config import Settings  # noqa: E402
 from dailypapers.models import Paper, Section, Summary, SummaryKey  # noqa: E402
-from dailypapers.render.site import build as site_build  # noqa: E402
+from dailypapers.publish import site as site_publisher  # noqa: E402
+from dailypapers.render.site import pages as site_pages  # noqa: E402
 from dailypapers.store import Store, _paper_row  # noqa: E402
 from dailypapers.store.schema import listings, papers, summaries  # noqa: E402
 
@@ -189,12 +190,12 @@ class Phases:
         self._undo.append(lambda: setattr(owner, name, original))
 
     def __enter__(self) -> Phases:
-        from dailypapers.render import feeds, site
+        from dailypapers.render import feeds
 
-        self.wrap(site, "build_site", "site")  # everything after reading the store
-        self.wrap(site_build, "run_pagefind", "pagefind")
-        self.wrap(feeds, "write_feeds", "feeds")
-        self.wrap(site_build, "render_page", "render")
+        self.wrap(site_publisher, "build_site", "site")  # everything after reading the store
+        self.wrap(site_publisher, "run_pagefind", "pagefind")
+        self.wrap(feeds, "feed_files", "feeds")
+        self.wrap(site_pages, "render_page", "render")
         return self
 
     def __exit__(self, *exc: object) -> None:

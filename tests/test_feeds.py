@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from dailypapers.models import Digest, DigestEntry, Paper, Section, Summary, SummaryKey
-from dailypapers.render.feeds import render_feed, write_feeds
+from dailypapers.render.feeds import feed_files, render_feed
 from tests.markdown_golden import EN_DATE, EN_PAPERS, GOLDEN, KO_DATE, KO_PAPERS, make_digest
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -396,15 +396,13 @@ def test_feedparser_reads_the_feeds_without_complaint(kind: str, per: str, lang:
 
 # -- files and the command line --------------------------------------------------------------------
 
-def test_write_feeds_writes_every_combination(tmp_path: Path) -> None:
-    written = write_feeds(hostile_digests(), tmp_path, BASE)
-    names = sorted(p.relative_to(tmp_path).as_posix() for p in written)
-    assert names == sorted(f"feeds/{lang}/{unit}.{suffix}" for lang in ("en", "ko") for unit in ("papers", "days")
-                           for suffix in ("rss.xml", "atom.xml", "json"))
-    for path in written:
-        text = path.read_text(encoding="utf-8")
-        json.loads(text) if path.suffix == ".json" else _xml(text)
-        assert f"{BASE}{path.relative_to(tmp_path).as_posix()}" in text  # its own address
+def test_feed_files_gives_every_combination() -> None:
+    files = feed_files(hostile_digests(), BASE)
+    assert sorted(files) == sorted(f"feeds/{lang}/{unit}.{suffix}" for lang in ("en", "ko")
+                                   for unit in ("papers", "days") for suffix in ("rss.xml", "atom.xml", "json"))
+    for rel, text in files.items():
+        json.loads(text) if rel.endswith(".json") else _xml(text)
+        assert f"{BASE}{rel}" in text  # its own address
 
 
 # Golden files, compared byte for byte (regenerate with DAILYPAPERS_UPDATE_GOLDEN=1 and read the diff).
@@ -457,12 +455,10 @@ def test_cli_renders_feeds_after_an_import(cli, tmp_path: Path) -> None:
     assert r.returncode == 0 and _xml(r.stdout).find("channel").findall("item") == []
 
 
-def test_write_feeds_keeps_the_most_recent_days(tmp_path: Path) -> None:
+def test_feed_files_keep_the_most_recent_days() -> None:
     digests = [Digest(f"2025-01-{day:02d}", "en", [_entry(f"2501.{day:05d}", f"Paper {day}", ["A"], [(WN, "Text.")],
                                                           "en")]) for day in range(1, 11)]
     digests.append(Digest("2025-01-11", "en", [DigestEntry(Paper("2501.99999", "No summary"), None, None)]))
-    write_feeds({"en": digests}, tmp_path, None, days=3)
-    items = json.loads((tmp_path / "feeds/en/days.json").read_text(encoding="utf-8"))["items"]
+    items = json.loads(feed_files({"en": digests}, None, days=3)["feeds/en/days.json"])["items"]
     assert [i["id"] for i in items] == [f"tag:dailypapers,2025-01-{d}:day/en" for d in ("10", "09", "08")]
-    write_feeds({"en": digests}, tmp_path, None, days=None)
-    assert len(json.loads((tmp_path / "feeds/en/papers.json").read_text(encoding="utf-8"))["items"]) == 10
+    assert len(json.loads(feed_files({"en": digests}, None, days=None)["feeds/en/papers.json"])["items"]) == 10

@@ -13,7 +13,8 @@ import re
 import pytest
 
 from dailypapers.fulltext.fetch import budgeted
-from dailypapers.fulltext.html import HTMLTextError, html_sections
+from dailypapers.fulltext.html import html_sections
+from dailypapers.errors import HTMLTextError
 from dailypapers.fulltext.sections import render_sections
 from dailypapers.models import Paper, PaperText, TextSection
 from dailypapers.summarize import prompts

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from dailypapers.fulltext.sandbox import ExtractionFailed, ExtractLimits, extract
+from dailypapers.fulltext.sandbox import ExtractLimits, extract
+from dailypapers.errors import ExtractionFailed
 from tests import minipdf
 from tests.fakes import Answer, FakeArxiv, FakeHF, FakeLLM, atom_entry, paper_id_of
 

@@ -10,7 +10,8 @@ import zlib
 
 import pytest
 
-from dailypapers.http import LimitExceeded, Limits, RetryPolicy, make_client, request
+from dailypapers.http import Limits, RetryPolicy, make_client, request
+from dailypapers.errors import LimitExceeded
 from tests.fakes import Answer, FakeServer, Recorded
 
 MB = 1024 * 1024

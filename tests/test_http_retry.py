@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from dailypapers.http import SERVICE_ANSWER, GaveUp, RetryPolicy, make_client, request
+from dailypapers.http import SERVICE_ANSWER, RetryPolicy, make_client, request
+from dailypapers.errors import GaveUp
 from tests.fakes import Answer, FakeServer, Recorded, json_answer
 
 

@@ -324,7 +324,7 @@ def test_every_recipient_refused_is_a_failure_with_nothing_recorded(day: Any) ->
     ('[email]\nsmtp_host = "h"\nsender = "a@b.c"\nto = ["d@e.f"]\npassword = "x"\n', "environment"),
     ('[email]\nsmtp_host = "h"\nto = ["d@e.f"]\n', "sender"),
     ('[email]\nsmtp_host = "h"\nsender = "a@b.c"\nto = []\n', "recipients"),
-    ('[email]\nsmtp_host = "h"\nsender = "a@b.c"\nto = ["d@e.f"]\nsecurity = "ssl"\n', "starttls, tls or none"),
+    ('[email]\nsmtp_host = "h"\nsender = "a@b.c"\nto = ["d@e.f"]\nsecurity = "ssl"\n', "use one of: starttls, tls, none"),
     ('[email]\nsmtp_host = "h"\nsender = "a@b.c"\nto = ["not an address"]\n', "not an e-mail address"),
     ('[email]\nhost = "h"\n', "unknown settings: host"),
     ("", "[email]"),

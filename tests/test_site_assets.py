@@ -10,8 +10,7 @@ from pathlib import Path
 from dailypapers import pipeline
 from dailypapers.http import RetryPolicy
 from dailypapers.models import Paper
-from dailypapers.render.site import MediaCache
-from dailypapers.render.site.assets import sniff, url_key
+from dailypapers.publish.media import MediaCache, sniff, url_key
 from dailypapers.store import Store
 from tests.fakes import Answer
 from tests.site_helpers import DAYS, MediaHost, fill, png, read, settings_for

@@ -39,7 +39,7 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright  # noqa: E
 from dailypapers import pipeline  # noqa: E402
 from dailypapers.checks.evidence import find_evidence  # noqa: E402
 from dailypapers.models import Finding, Listing, Section, Summary, SummaryKey, TextSection  # noqa: E402
-from dailypapers.render.site.build import paper_slug  # noqa: E402
+from dailypapers.render.site import paper_slug  # noqa: E402
 from dailypapers.sources.hf_daily import parse_items  # noqa: E402
 from dailypapers.store import Store  # noqa: E402
 from tests.fakes import Answer  # noqa: E402

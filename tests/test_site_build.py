@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from dailypapers import pipeline
-from dailypapers.render.site import CSP
-from dailypapers.render.site.build import MANIFEST, paper_slug
+from dailypapers.publish.site import MANIFEST
+from dailypapers.render.site import CSP, paper_slug
 from dailypapers.store import Store
 from tests.site_helpers import (
     DAYS,

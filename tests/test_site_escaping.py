@@ -12,7 +12,8 @@ import pytest
 
 from dailypapers import pipeline
 from dailypapers.models import Finding, Listing, Section, Summary, SummaryKey
-from dailypapers.render.site.build import markdown_html, safe_url
+from dailypapers.render.site.pages import markdown_html
+from dailypapers.text import safe_url
 from dailypapers.sources.hf_daily import parse_items
 from dailypapers.store import Store
 from tests.site_helpers import html_pages, items, read, settings_for

@@ -13,8 +13,8 @@ import pytest
 
 from dailypapers import pipeline
 from dailypapers.models import Listing, Paper, Section, Summary, SummaryKey
-from dailypapers.render.site import SiteDay, SiteEntry, build_site
-from dailypapers.render.site.build import MANIFEST
+from dailypapers.publish.site import MANIFEST, build_site
+from dailypapers.render.site import SiteDay, SiteEntry
 from dailypapers.sources.hf_daily import parse_items
 from dailypapers.store import Store
 from tests.site_helpers import (

@@ -14,16 +14,18 @@ from dailypapers import pipeline
 from dailypapers.config import Settings
 from dailypapers.errors import ConfigError, NoLLMConfigured
 from dailypapers.http import RetryPolicy
-from dailypapers.models import SECTION_KEYS, SECTION_LABELS, Listing, Section
+from dailypapers.models import SECTION_KEYS, SECTION_LABELS, Listing, Paper, PaperText, Section
 from dailypapers.sources.hf_daily import parse_items
 from dailypapers.store import Store
 from dailypapers.summarize import backends
-from dailypapers.summarize.backends import Draft, Job, get_backend, register
+from dailypapers.summarize.backends import Draft, Job, register
 from dailypapers.summarize.backends.extractive import ExtractiveSummarizer
 from dailypapers.summarize.backends.openai_compat import OpenAICompatModel
 from dailypapers.summarize.llm import ChatSummarizer
 from dailypapers.text import one_line
 from tests.fakes import FakeLLM, paper_id_of
+
+get_backend = pipeline.get_backend
 
 
 
@@ -288,9 +290,9 @@ class CannedBackend:
     prompt_version = "canned-v1"
     languages = None
 
-    def __init__(self, model: str, settings: Settings) -> None:
+    def __init__(self, model: str, options: Any, env: Any) -> None:
         self.model_id = f"canned/{model}"
-        self.settings = settings
+        self.options = options
         self.calls: list[str] = []
 
     def summarize(self, job: Job) -> Draft:
@@ -306,14 +308,14 @@ def canned_provider() -> Any:
     name = "canned-test-provider"
     register(name, CannedBackend)
     yield name
-    backends._registered.pop(name, None)
+    backends.backends.unregister(name)
 
 
 def test_a_registered_backend_is_found_and_used(day: _Day, canned_provider: str) -> None:
-    assert canned_provider in backends.providers()
+    assert canned_provider in backends.backends.names()
     backend = get_backend(f"{canned_provider}/small-1", day.settings)
     assert isinstance(backend, CannedBackend)
-    assert backend.model_id == "canned/small-1" and backend.settings is day.settings
+    assert backend.model_id == "canned/small-1" and backend.options == day.settings.llm_options()
     report = pipeline.summarize(day.store, day.settings, day.date, "ko", backend)
     assert sorted(backend.calls) == sorted(day.ids)
     assert report.done == 7
@@ -405,8 +407,8 @@ def test_extractive_is_deterministic_and_writes_only_sentences_of_the_abstract(t
         picked = [s for _, text in sections for s in _as_sentences(text, SENTENCES[pid])]
         assert len(picked) == len(set(picked))  # no sentence used twice
     # and the backend itself, called twice on one job
-    job = Job(pipeline.Paper("2502.09001", "T", abstract=" ".join(SENTENCES["2502.09001"])),
-              pipeline.PaperText("2502.09001", "abstract", " ".join(SENTENCES["2502.09001"])), "en")
+    job = Job(Paper("2502.09001", "T", abstract=" ".join(SENTENCES["2502.09001"])),
+              PaperText("2502.09001", "abstract", " ".join(SENTENCES["2502.09001"])), "en")
     assert ExtractiveSummarizer().summarize(job).sections == ExtractiveSummarizer().summarize(job).sections
 
 

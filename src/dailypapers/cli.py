@@ -86,16 +86,68 @@ def _dates(settings: Settings, date: str | None, since: str | None, until: str |
     return [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
 
 
-def _lock(ctx: click.Context, settings: Settings) -> Any:
-    from dailypapers.lock import RunLock
-
-    return RunLock(settings.run_lock, settings.lock_wait, on_wait=lambda m: click.echo(m, err=True))
-
-
 def _progress(ctx: click.Context) -> Any:
     from dailypapers.progress import for_stream
 
     return for_stream(sys.stderr, ctx.obj["quiet"])
+
+
+class _Printer:
+    """The pipeline's events, printed on stderr (the pipeline never prints)."""
+
+    def __init__(self, ctx: click.Context) -> None:
+        self.ctx = ctx
+
+    def progress(self) -> Any:
+        return _progress(self.ctx)
+
+    def event(self, event: Any) -> None:
+        from dailypapers import pipeline as p
+
+        if isinstance(event, p.Waiting):
+            click.echo(event.message, err=True)
+        elif isinstance(event, p.SteppedBack):
+            click.echo(f"{event.day}: nothing listed yet; running {event.previous} instead", err=True)
+        elif isinstance(event, p.Fetched):
+            _report_fetch(event.report, event.source, event.categories)
+        elif isinstance(event, p.Summarized):
+            _report_summaries(event.report)
+        elif isinstance(event, p.Written):
+            click.echo(f"wrote {event.path}", err=True)
+            _report_missing(event.digest)
+        elif isinstance(event, p.SiteBuilt):
+            _report_site(event.report)
+        elif isinstance(event, p.Published):
+            _report_publish(event.report)
+        elif isinstance(event, p.TargetFailed):
+            click.echo(f"{event.target}: failed: {event.reason}", err=True)
+
+
+class _PluginChoice(click.ParamType):
+    """A name from one plugin registry (sources, publish targets), looked up only when used, so
+    `--help` of other commands stays fast."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.name = kind
+
+    def _names(self) -> list[str]:
+        if self.kind == "source":
+            from dailypapers.sources import sources
+
+            return sources.names()
+        from dailypapers.publish import publishers
+
+        return publishers.names()
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self._names()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        names = self._names()
+        if value not in names:
+            self.fail(f"{value!r} is not one of {', '.join(names)}", param, ctx)
+        return str(value)
 
 
 date_option = click.option("--date", "date", metavar="YYYY-MM-DD",
@@ -126,7 +178,7 @@ text_source_option = click.option("--text-source", "text_sources", default=None,
 @cli.command()
 @date_option
 @range_options
-@click.option("--source", type=click.Choice(["hf", "arxiv"]), default="hf", show_default=True,
+@click.option("--source", type=_PluginChoice("source"), default="hf", show_default=True,
               help="Where the day's papers come from.")
 @click.option("--category", "categories", multiple=True, metavar="CAT",
               help="With --source arxiv: the papers announced in this category (cs.CL, ...) that day.")
@@ -157,7 +209,7 @@ def fetch(ctx: click.Context, date: str | None, since: str | None, until: str | 
         sys.exit(1)
 
 
-def _report_fetch(r: Any, source: str, categories: tuple[str, ...] = ()) -> None:
+def _report_fetch(r: Any, source: str, categories: tuple[str, ...] | list[str] = ()) -> None:
     import datetime as dt
 
     click.echo(f"{r.date}: {r.listed} papers listed, {r.added} new, {r.updated} updated", err=True)
@@ -193,20 +245,8 @@ def summarize(ctx: click.Context, date: str | None, since: str | None, until: st
 
     settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency, max_input_tokens=max_input_tokens,
                          text_sources=text_sources, checks=checks, budget=budget)
-    backend = pipeline.get_backend(settings.llm, settings)
-    days = _dates(settings, date, since, until)
-    failed = False
-    spend = pipeline.run_budget(settings, backend)
-    with _lock(ctx, settings):
-        store = pipeline.open_store(settings)
-        for day in days:
-            report = pipeline.summarize(store, settings, day, settings.lang, backend, force, _progress(ctx),
-                                        budget=spend)
-            _report_summaries(report)
-            failed = failed or bool(report.failures)
-            if report.stopped:
-                break
-    if failed:
+    reports = pipeline.summarize_days(settings, _dates(settings, date, since, until), _Printer(ctx), force)
+    if any(r.failures for r in reports):
         sys.exit(1)
 
 
@@ -276,9 +316,11 @@ def _render_site(ctx: click.Context, settings: Settings, lang: str | None, outpu
     from dailypapers import pipeline
 
     store = pipeline.open_store(settings)
-    r = pipeline.build_site(store, settings, output or settings.site_dir or settings.home / "site",
-                            langs=[lang] if lang else None,
-                            base_url=base_url, progress=_progress(ctx))
+    _report_site(pipeline.build_site(store, settings, output, langs=[lang] if lang else None,
+                                     base_url=base_url, progress=_progress(ctx)))
+
+
+def _report_site(r: Any) -> None:
     for note in r.notes:
         click.echo(f"note: {note}", err=True)
     if r.media is not None and r.media.failed:
@@ -305,16 +347,15 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.buffer.write(text.encode("utf-8"))  # FORMAT.md is UTF-8 whatever the locale
         sys.stdout.buffer.flush()
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    tmp.replace(output)  # readers never see half a file
+    from dailypapers.pipeline import write_atomic
+
+    write_atomic(text, output)
     click.echo(f"wrote {output}", err=True)
 
 
 @cli.command()
 @summarize_options
-@click.option("--source", type=click.Choice(["hf"]), default="hf", show_default=True,
+@click.option("--source", type=_PluginChoice("source"), default="hf", show_default=True,
               help="Where the day's papers come from.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="The Markdown digest [default: HOME/out/DATE.LANG.md]; with --since, a folder.")
@@ -327,71 +368,12 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
 
     settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency, max_input_tokens=max_input_tokens,
                          text_sources=text_sources, checks=checks, budget=budget)
-    backend = pipeline.get_backend(settings.llm, settings)
-    spend = pipeline.run_budget(settings, backend)
     days = _dates(settings, date, since, until)
-    targets = settings.run_publishes()
-    # A backfill sends no mail or chat for old days: it rebuilds the site once at the end.
-    pubs = [pipeline.publisher(settings, t) for t in targets if t != "site"] if len(days) == 1 else []
     ranged = since is not None or until is not None  # -o is a folder, even when the range is one day
-    if ranged and output is not None and output.suffix:
-        raise click.UsageError("with --since/--until, -o names a folder (one digest per day)")
-    failed = False
-    with _lock(ctx, settings):
-        store = pipeline.open_store(settings)
-        backfill = len(days) > 1
-        progress = _progress(ctx) if backfill else None
-        if progress:
-            progress.start(f"run {days[0]}..{days[-1]} [{settings.lang}]", len(days))
-        try:
-            for day in days:
-                report, digest = _run_day(ctx, store, settings, backend, source, day,
-                                          date is None and not backfill, backfill, spend)
-                failed = failed or bool(report.failures)
-                if ranged:
-                    target = (output or settings.home / "out") / f"{digest.date}.{settings.lang}.md"
-                else:
-                    target = output or settings.home / "out" / f"{digest.date}.{settings.lang}.md"
-                _write(pipeline.render(digest), target)
-                _report_missing(digest)
-                if progress:
-                    tokens = report.usage.prompt_tokens + report.usage.completion_tokens
-                    cost = "" if report.cost is None else f", ${spend.spent:.4f} so far"
-                    progress.advance(f"{day}: {report.done} summarized, {tokens} tokens{cost}")
-                if report.stopped:
-                    break
-                if not backfill and (pubs or "site" in targets):
-                    failed = _publish_day(ctx, settings, store, digest.date, "site" in targets, pubs,
-                                          update=settings.sends_updates) or failed
-            if backfill and "site" in targets:
-                failed = _publish_day(ctx, settings, store, days[-1], True, []) or failed
-        finally:
-            if progress:
-                progress.stop()
-    if failed:
+    report = pipeline.run_days(settings, days, _Printer(ctx), source=source, output=output, ranged=ranged,
+                               step_back=date is None and not ranged)
+    if report.failed:
         sys.exit(1)
-
-
-def _run_day(ctx: click.Context, store: Any, settings: Settings, backend: Any, source: str, day: str,
-             may_step_back: bool, quiet: bool, spend: Any) -> tuple[Any, Any]:
-    """One day of `run`. With no --date, a day Hugging Face has not started to fill yet falls back to
-    the day before (it fills a date over many hours), and says so."""
-    import datetime as dt
-
-    from dailypapers import pipeline
-    from dailypapers.progress import NoProgress
-
-    f = pipeline.fetch(store, settings, day, source)
-    if f.listed == 0 and may_step_back:
-        previous = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
-        click.echo(f"{day}: nothing listed yet; running {previous} instead", err=True)
-        day = previous
-        f = pipeline.fetch(store, settings, day, source)
-    _report_fetch(f, source)
-    report = pipeline.summarize(store, settings, day, settings.lang, backend,
-                                progress=NoProgress() if quiet else _progress(ctx), budget=spend)
-    _report_summaries(report)
-    return report, pipeline.digest(store, day, settings.lang, backend.model_id)
 
 
 @cli.command("import")
@@ -592,13 +574,10 @@ def text(ctx: click.Context, arxiv_id: str, text_source: str | None, max_input_t
     click.echo(text.text)
 
 
-PUBLISH_TARGETS = ["site", "email", "slack", "discord", "telegram"]
-
-
 @cli.command()
 @date_option
 @lang_option
-@click.option("--to", "targets", multiple=True, type=click.Choice(PUBLISH_TARGETS),
+@click.option("--to", "targets", multiple=True, type=_PluginChoice("publish target"),
               help="Where to publish; repeat for more than one [default: email if [email] names recipients, "
                    "and the [chat] services of the config file].")
 @click.option("--again", "--force", "again", is_flag=True,
@@ -615,49 +594,8 @@ def publish(ctx: click.Context, date: str | None, lang: str | None, targets: tup
     if not chosen:
         raise click.UsageError("say where to publish: --to site, email, slack, discord or telegram (or name "
                                "[email] recipients and [chat] services in the config file)")
-    pubs = [pipeline.publisher(settings, t) for t in chosen if t != "site"]  # bad settings stop all, first
-    with _lock(ctx, settings):
-        failed = _publish_day(ctx, settings, pipeline.open_store(settings), day, "site" in chosen, pubs, again)
-    if failed:
+    if pipeline.publish_day(settings, day, chosen, _Printer(ctx), again):
         sys.exit(1)
-
-
-def _publish_day(ctx: click.Context, settings: Settings, store: Any, day: str, site: bool, pubs: list[Any],
-                 again: bool = False, update: bool = False) -> bool:
-    """Build the site and send the day to each publisher (each at most once per day and channel);
-    returns whether anything failed. The caller holds the run lock."""
-    from dailypapers import pipeline
-    from dailypapers.errors import ConfigError, DailyPapersError
-
-    failed = False
-    if site:  # a site that cannot be built costs the site, never the e-mail or the chat messages
-        try:
-            _render_site(ctx, settings, None, settings.site_dir, None)
-        except ConfigError:
-            raise
-        except Exception as e:  # noqa: BLE001 - any failure of one target is reported, and the others go on
-            click.echo(f"site: failed: {_describe(e)}", err=True)
-            failed = True
-    for pub in pubs:
-        try:
-            r = pipeline.publish(store, settings, day, settings.lang, pub, again, update)
-        except ConfigError:
-            raise
-        except Exception as e:  # noqa: BLE001 - a publisher's own bug costs its target only
-            click.echo(f"{pub.target}: failed: {_describe(e)}", err=True)
-            failed = True
-            continue
-        finally:
-            getattr(pub, "close", lambda: None)()
-        _report_publish(r)
-        failed = failed or r.error is not None
-    return failed
-
-
-def _describe(e: BaseException) -> str:
-    from dailypapers.errors import DailyPapersError
-
-    return str(e) if isinstance(e, DailyPapersError) else f"{type(e).__name__}: {e}"
 
 
 def _report_publish(r: Any) -> None:

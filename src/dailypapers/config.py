@@ -19,13 +19,69 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dailypapers.errors import ConfigError
 
 LANGUAGES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh": "Chinese"}
+_TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
 
 
 def setting(default: Any, env: str | None = None, low: float | None = None, high: float | None = None,
             choices: tuple[str, ...] | None = None, doc: str = "") -> Any:
     """One setting, declared once: its default, the environment variable that sets it, the range or
-    the choices it must keep to (checked when Settings is made), and what it is."""
+    the choices it must keep to (checked when its dataclass is made), and what it is."""
     return field(default=default, metadata={"env": env, "low": low, "high": high, "choices": choices, "doc": doc})
+
+
+def _validate(obj: Any, where: str = "setting") -> None:
+    """Check every field of a settings dataclass against its declaration: finite, in range, one of
+    its choices."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if value is None:
+            continue
+        low, high, choices = f.metadata.get("low"), f.metadata.get("high"), f.metadata.get("choices")
+        name = f"{where} {f.name!r}"
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number, not {value!r}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if (low is not None and value < low) or (high is not None and value > high):
+                lo = "" if low is None else f" from {low:g}"
+                hi = "" if high is None else f" to {high:g}"
+                raise ConfigError(f"{name} is {value!r}; it must be{lo}{hi}")
+        if choices is not None and str(value).lower() not in choices:
+            raise ConfigError(f"{name} is {value!r}; use one of: {', '.join(choices)}")
+
+
+@dataclass
+class EmailSettings:
+    """The config file's [email] table (secrets stay in the environment: SMTP_USERNAME, SMTP_PASSWORD)."""
+
+    smtp_host: str | None = setting(None, doc="the SMTP server")
+    smtp_port: int = setting(0, low=0, high=65535, doc="0: 587 for starttls, 465 for tls, 25 for none")
+    security: str = setting("starttls", choices=("starttls", "tls", "none"))
+    sender: str | None = setting(None, doc="the From address")
+    to: tuple[str, ...] = setting((), doc="the recipients (the envelope's only)")
+    list: str = setting("", doc="the list's name in the record of what was sent [default: the addresses]")
+    subject: str = setting("Daily Papers", doc='the subject is "SUBJECT (DATE)"')
+
+    def __post_init__(self) -> None:
+        _validate(self, "[email]")
+
+
+@dataclass
+class ChatSettings:
+    """The config file's [chat] table (webhook URLs and tokens stay in the environment)."""
+
+    services: tuple[str, ...] = setting((), doc="the chat publishers `publish` sends to with no --to")
+    delay: float | None = setting(None, low=0, high=3600, doc="seconds between two messages [default: the service's]")
+    slack_channel: str | None = setting(None)
+    discord_channel: str | None = setting(None)
+    telegram_chat_id: str | None = setting(None)
+
+    def __post_init__(self) -> None:
+        _validate(self, "[chat]")
+
+
+_SECRETS_OF = {"email": "SMTP_USERNAME and SMTP_PASSWORD",
+               "chat": "SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN, DISCORD_WEBHOOK_URL and TELEGRAM_BOT_TOKEN"}
+_SECTIONS: dict[str, type] = {"email": EmailSettings, "chat": ChatSettings}
 
 
 @dataclass
@@ -65,39 +121,49 @@ class Settings:
     publish: str | None = setting(None, "DAILYPAPERS_PUBLISH",
                                   doc="where `run` publishes each day: site,email,slack,... (comma-separated)")
     site_dir: Path | None = setting(None, "DAILYPAPERS_SITE_DIR", doc="where the site is built")
-    publish_updates: str = setting("no", "DAILYPAPERS_PUBLISH_UPDATES", choices=("yes", "no", "true", "false", "1", "0", "on", "off"),
-                                   doc="yes: a later run sends chat follow-ups for papers that came since")
-    email: dict[str, object] | None = setting(None, doc="the config file's [email] table")
-    chat: dict[str, object] | None = setting(None, doc="the config file's [chat] table")
+    publish_updates: bool = setting(False, "DAILYPAPERS_PUBLISH_UPDATES",
+                                    doc="a later run sends chat follow-ups for papers that came since")
+    email: EmailSettings = setting(None, doc="the config file's [email] table")
+    chat: ChatSettings = setting(None, doc="the config file's [chat] table")
 
     def __post_init__(self) -> None:
-        if self.home is None:
-            self.home = default_home()
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None:
-                continue
-            low, high, choices = f.metadata.get("low"), f.metadata.get("high"), f.metadata.get("choices")
-            if isinstance(value, float) and not math.isfinite(value):
-                raise ConfigError(f"setting {f.name!r} must be a finite number, not {value!r}")
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and (
-                    (low is not None and value < low) or (high is not None and value > high)):
-                raise ConfigError(f"setting {f.name!r} is {value!r}; it must be from {low:g} to {high:g}")
-            if choices is not None and str(value).lower() not in choices:
-                raise ConfigError(f"setting {f.name!r} is {value!r}; use one of: {', '.join(choices)}")
-
-    @property
-    def sends_updates(self) -> bool:
-        return str(self.publish_updates).lower() in ("yes", "true", "1", "on")
+        self.home = default_home() if self.home is None else Path(self.home)
+        for name, cls in _SECTIONS.items():  # a table given as a dict (tests, embedding code) is read as one
+            value = getattr(self, name)
+            if value is None or isinstance(value, dict):
+                setattr(self, name, _section(name, value or {}))
+            elif not isinstance(value, cls):
+                raise ConfigError(f"setting {name!r} must be a table")
+        _validate(self)
 
     def run_publishes(self) -> list[str]:
-        """The targets `run` publishes each day to, from the `publish` setting."""
-        targets = [t.strip() for t in (self.publish or "").split(",") if t.strip()]
-        bad = [t for t in targets if t not in ("site", "email", "slack", "discord", "telegram")]
-        if bad:
-            raise ConfigError(f"publish {self.publish!r}: unknown target(s) {', '.join(bad)}; "
-                              "use site, email, slack, discord, telegram")
-        return list(dict.fromkeys(targets))
+        """The targets `run` publishes each day to, from the `publish` setting (the names are
+        checked against the publishers found, by the pipeline)."""
+        return list(dict.fromkeys(t.strip() for t in (self.publish or "").split(",") if t.strip()))
+
+    def http_options(self) -> HTTPOptions:
+        return HTTPOptions(self.timeout, self.retries, self.max_retry_wait)
+
+    def source_options(self, categories: list[str] | tuple[str, ...] = (),
+                       ids: list[str] | tuple[str, ...] = ()) -> SourceOptions:
+        return SourceOptions(self.timeout, self.retries, self.max_retry_wait, self.hf_endpoint, self.hf_page_size,
+                             self.max_papers, self.arxiv_api_url, self.arxiv_delay, self.arxiv_lock,
+                             self.cache_dir, tuple(categories), tuple(ids))
+
+    def llm_options(self) -> LLMOptions:
+        return LLMOptions(self.timeout, self.retries, self.max_retry_wait, self.openai_base_url,
+                          self.llm_rpm, self.llm_tpm)
+
+    def site_options(self, out_dir: Path | None = None, langs: list[str] | None = None,
+                     base_url: str | None = None, download_media: bool = True, search: bool = True,
+                     media_hosts: tuple[str, ...] = ()) -> SiteOptions:
+        return SiteOptions(Path(out_dir or self.site_dir or self.home / "site"), self.cache_dir / "media",
+                           self.lang, self.hf_endpoint, media_hosts, tuple(langs) if langs else None,
+                           download_media, search, base_url, min(self.timeout, 30.0))
+
+    def publish_options(self, site: SiteOptions | None = None) -> PublishOptions:
+        return PublishOptions(self.timeout, self.retries, self.max_retry_wait, self.lang, self.email, self.chat,
+                              site or self.site_options())
 
     @property
     def run_lock(self) -> Path:
@@ -133,6 +199,69 @@ class Settings:
             return ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"unknown time zone {self.timezone!r} (use an IANA name such as Asia/Seoul)")
+
+
+# -- what each kind of plugin is given ---------------------------------------------------------------
+# A plugin's factory gets one of these and its environment, never the whole Settings: a source, a
+# backend or a publisher sees only what it needs, and a plugin package can be written against them.
+
+@dataclass(frozen=True)
+class HTTPOptions:
+    """How a plugin talks HTTP: seconds per read, extra attempts, the longest wait honoured."""
+
+    timeout: float = 120.0
+    retries: int = 4
+    max_retry_wait: float = 120.0
+
+
+@dataclass(frozen=True)
+class SourceOptions(HTTPOptions):
+    """What a source of the day's papers is given (`dailypapers.sources` entry points)."""
+
+    hf_endpoint: str = "https://huggingface.co"
+    hf_page_size: int = 100
+    max_papers: int = 500
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_delay: float = 3.0
+    arxiv_lock: Path | None = None  # shared by every process of a home, for the delay
+    cache_dir: Path | None = None
+    categories: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LLMOptions(HTTPOptions):
+    """What an LLM backend is given (`dailypapers.backends` entry points)."""
+
+    base_url: str | None = None  # OPENAI_BASE_URL
+    rpm: int | None = None
+    tpm: int | None = None
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """Where and how the site publisher builds the site."""
+
+    out_dir: Path
+    media_dir: Path
+    default_lang: str = "ko"
+    hf_endpoint: str = "https://huggingface.co"
+    media_hosts: tuple[str, ...] = ()
+    langs: tuple[str, ...] | None = None
+    download_media: bool = True
+    search: bool = True
+    base_url: str | None = None
+    timeout: float = 30.0  # per read of a media download
+
+
+@dataclass(frozen=True)
+class PublishOptions(HTTPOptions):
+    """What a publisher is given (`dailypapers.publishers` entry points)."""
+
+    lang: str = "ko"
+    email: EmailSettings = field(default_factory=EmailSettings)
+    chat: ChatSettings = field(default_factory=ChatSettings)
+    site: SiteOptions | None = None
 
 
 def default_home() -> Path:
@@ -182,65 +311,66 @@ def _env_names() -> dict[str, str]:
     return {f.name: f.metadata["env"] for f in fields(Settings) if f.metadata.get("env")}
 
 
-def _kind(name: str) -> type:
-    """The type a setting's value is read as, from its annotation (`int | None` is int)."""
-    hint = str(get_type_hints(Settings)[name])
-    for kind in (Path, int, float, dict):
+def _kind(cls: type, name: str) -> type:
+    """The type a field's value is read as, from its annotation (`int | None` is int)."""
+    hint = str(get_type_hints(cls)[name])
+    if hint.startswith("tuple"):
+        return tuple
+    for kind in (Path, bool, int, float, dict):
         if kind.__name__ in hint:
             return kind
     return str
 
 
-def _coerce(name: str, value: object) -> object:
-    kind = _kind(name)
+def _coerce(cls: type, name: str, value: object, where: str = "setting") -> object:
+    kind = _kind(cls, name)
     try:
         if isinstance(value, bool) and kind in (int, float):
             raise ValueError("a number, not true or false")
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            word = str(value).strip().lower()
+            if word in _TRUE or word in _FALSE:
+                return word in _TRUE
+            raise ValueError(f"use one of: {', '.join(_TRUE + _FALSE)}")
+        if kind is tuple:
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, (list, tuple)) or not all(isinstance(x, str) for x in items):
+                raise ValueError("a list of strings")
+            return tuple(x.strip() for x in items)
         if kind is Path:
             return Path(str(value)).expanduser()
         if kind is int:
             if isinstance(value, float) and not value.is_integer():
                 raise ValueError("a whole number")
-            return int(value)  # type: ignore[arg-type]
+            return int(value)  # type: ignore[call-overload]
         if kind is float:
             return float(value)  # type: ignore[arg-type]
+        if isinstance(value, (dict, list)):
+            raise ValueError("a single value")
         return str(value)
     except (TypeError, ValueError, OverflowError) as e:
-        raise ConfigError(f"setting {name!r} has a bad value {str(value)[:80]!r}: {e}")
+        raise ConfigError(f"{where} {name!r} has a bad value {str(value)[:80]!r}: {e}")
 
 
-# The tables `publish` reads; secrets (passwords, tokens, webhook URLs) stay in the environment.
-_PUBLISH_TABLES = {
-    "email": ({"smtp_host", "smtp_port", "security", "sender", "to", "list", "subject"},
-              "SMTP_USERNAME and SMTP_PASSWORD"),
-    "chat": ({"services", "delay", "slack_channel", "discord_channel", "telegram_chat_id"},
-             "SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN, DISCORD_WEBHOOK_URL and TELEGRAM_BOT_TOKEN"),
-}
-
-
-def _publish_table(name: str, raw: object) -> dict[str, object]:
+def _section(name: str, raw: object) -> Any:
+    """A table of the config file ([email], [chat]) as its typed settings: unknown keys and
+    secrets are refused, each value read as its field's type, then checked."""
+    cls = _SECTIONS[name]
     if not isinstance(raw, dict):
         raise ConfigError(f"config file {config_path()}: [{name}] must be a table")
-    keys, secrets = _PUBLISH_TABLES[name]
     secret = sorted(k for k in raw if any(w in k.lower() for w in ("password", "token", "secret", "webhook",
                                                                    "key", "user")))
     if secret:
         raise ConfigError(f"config file {config_path()}: keep {', '.join(secret)} out of [{name}]; secrets "
-                          f"come from the environment only ({secrets})")
-    unknown = sorted(set(raw) - keys)
+                          f"come from the environment only ({_SECRETS_OF[name]})")
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"config file {config_path()}: [{name}] has unknown settings: {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(keys))})")
-    if name == "email" and raw.get("security", "starttls") not in ("starttls", "tls", "none"):
-        raise ConfigError(f"[email] security {raw['security']!r}: use starttls, tls or none")
-    if name == "chat":
-        services = raw.get("services", [])
-        if not isinstance(services, list) or not all(x in ("slack", "discord", "telegram") for x in services):
-            raise ConfigError(f"[chat] services {services!r}: a list of slack, discord and telegram")
-        delay = raw.get("delay", 0)
-        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
-            raise ConfigError(f"[chat] delay {delay!r}: seconds between two messages, 0 or more")
-    return dict(raw)
+                          f"(known: {', '.join(sorted(known))})")
+    return cls(**{k: _coerce(cls, k, v, f"[{name}]") for k, v in raw.items() if v is not None})
 
 
 def load_settings(**flags: object) -> Settings:
@@ -269,19 +399,18 @@ def load_settings(**flags: object) -> Settings:
             if not isinstance(raw, dict):
                 raise ConfigError("config file: [prices] must be a table of models")
             values[name] = raw
-        elif name in _PUBLISH_TABLES:
-            values[name] = _publish_table(name, raw)
+        elif name in _SECTIONS:
+            values[name] = _section(name, raw)
         else:
             if name == "publish" and isinstance(raw, list):
                 raw = ",".join(str(x) for x in raw)
-            values[name] = _coerce(name, raw)
+            values[name] = _coerce(Settings, name, raw)
     settings = Settings(**values)  # type: ignore[arg-type]
     if settings.lang not in LANGUAGES and not settings.lang.isalpha():
         raise ConfigError(f"--lang {settings.lang!r} is not a language code (ko, en, ja, zh, ...)")
     settings.hf_endpoint = settings.hf_endpoint.rstrip("/")
     settings.arxiv_url = settings.arxiv_url.rstrip("/")
     settings.sources_order()
-    settings.run_publishes()
     return settings
 
 

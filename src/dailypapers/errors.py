@@ -1,26 +1,57 @@
-"""Every error dailypapers raises on purpose derives from DailyPapersError.
+"""Every error dailypapers raises on purpose, in one tree.
 
     DailyPapersError                 exit status 1 unless a subclass says otherwise
     ├── ConfigError                  bad settings or usage; exit status 2
     │   └── NoLLMConfigured          summarize was asked for with no LLM named
+    ├── HTTPProblem                  an exchange that did not give an answer
+    │   ├── GaveUp                   every attempt failed in transport (the caller re-raises its own)
+    │   ├── DownloadRefused          a host not allowed, a redirect elsewhere
+    │   └── LimitExceeded            an answer over its size cap or past its deadline (not retried)
     ├── SourceError                  a listing could not be read (network, HTTP status)
     │   └── ResponseShapeError       the response was not the shape we expect
+    ├── FullTextError                a paper's HTML or PDF gave no text
+    │   ├── Unavailable              arXiv has no such rendering (404), remembered
+    │   ├── ExtractionFailed         the limited child ran out of memory or time, or crashed
+    │   ├── HTMLTextError            the page is not an arXiv paper page, or nests too deeply
+    │   └── PDFTextError             the file is not a readable PDF, or holds almost no text
     ├── LLMError                     one LLM request failed after its retries
     │   ├── LLMAuthError             the provider rejected the credentials
     │   └── LLMOutputError           the answer was not valid for the schema
-    ├── FormatError                  a digest file did not follow FORMAT.md
+    │       └── SummaryRejected      every answer had a hard finding of the checks
+    ├── FormatError                  a digest file did not follow FORMAT.md; exit status 2
     ├── PublishError                 a mail server or chat service did not take a message
-    └── StoreError                   the database could not be opened or migrated
+    │   └── SiteError                the site could not be built (the indexer failed, the folder is not ours)
+    ├── StoreError                   the database could not be opened, read or written
+    └── Busy                         another run holds the home's run lock past the wait
 
-Errors of other libraries (httpx, SQLAlchemy, json) are caught where they happen and re-raised as
-one of these, with the URL, date or paper id and what to do next.
+An error carries its context the way an httpx error carries `.request`: `paper_id`, `url`, `path`
+and a `hint` (what to do), each None when it does not apply; `str(error)` is the whole message.
+Errors of other libraries (httpx, SQLAlchemy, json, pypdfium2) are caught where they happen and
+re-raised as one of these.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DailyPapersError(Exception):
+    """The root of the tree. `exit_code` is the CLI's exit status for it."""
+
     exit_code = 1
+
+    def __init__(self, message: str = "", *, paper_id: str | None = None, url: str | None = None,
+                 path: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.paper_id = paper_id
+        self.url = url
+        self.path = path
+        self.hint = hint
+
+    def context(self) -> dict[str, str]:
+        """The context that is known, for logs and JSON reports."""
+        found = {"paper_id": self.paper_id, "url": self.url, "path": self.path, "hint": self.hint}
+        return {k: v for k, v in found.items() if v is not None}
 
 
 class ConfigError(DailyPapersError):
@@ -31,6 +62,23 @@ class NoLLMConfigured(ConfigError):
     pass
 
 
+class HTTPProblem(DailyPapersError):
+    pass
+
+
+class GaveUp(HTTPProblem):
+    """Raised by `http.request` when every attempt failed in transport; the caller re-raises its own."""
+
+
+class DownloadRefused(HTTPProblem):
+    """A download the guard would not make or finish: a host not allowed, a redirect elsewhere."""
+
+
+class LimitExceeded(HTTPProblem):
+    """An answer over its size limit or past its deadline. Not retried: the same server would only
+    do it again."""
+
+
 class SourceError(DailyPapersError):
     pass
 
@@ -39,8 +87,28 @@ class ResponseShapeError(SourceError):
     pass
 
 
+class FullTextError(DailyPapersError):
+    pass
+
+
+class Unavailable(FullTextError):
+    """arXiv does not have this rendering (404): remembered, not asked for again."""
+
+
+class ExtractionFailed(FullTextError):
+    """The child could not give text: it ran out of memory or time, crashed, or the file was bad."""
+
+
+class HTMLTextError(FullTextError):
+    pass
+
+
+class PDFTextError(FullTextError):
+    pass
+
+
 class LLMError(DailyPapersError):
-    usage: object = None  # tokens spent before the failure, when known (a models.Usage)
+    usage: Any = None  # tokens spent before the failure, when known (a models.Usage)
 
 
 class LLMAuthError(LLMError):
@@ -51,6 +119,14 @@ class LLMOutputError(LLMError):
     pass
 
 
+class SummaryRejected(LLMOutputError):
+    """Every answer had a hard finding; `findings` says which."""
+
+    def __init__(self, message: str, findings: list[Any], *, paper_id: str | None = None) -> None:
+        super().__init__(message, paper_id=paper_id)
+        self.findings = findings
+
+
 class FormatError(DailyPapersError):
     exit_code = 2
 
@@ -59,5 +135,13 @@ class PublishError(DailyPapersError):
     pass
 
 
+class SiteError(PublishError):
+    """The site could not be built (the search indexer failed, the output folder is not ours)."""
+
+
 class StoreError(DailyPapersError):
     pass
+
+
+class Busy(DailyPapersError):
+    """Another run holds the run lock of this home, past the time we were willing to wait."""

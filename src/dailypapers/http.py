@@ -34,7 +34,7 @@ import httpcore
 import httpx
 
 from dailypapers import __version__
-from dailypapers.errors import DailyPapersError
+from dailypapers.errors import DownloadRefused, GaveUp, LimitExceeded
 
 USER_AGENT = f"dailypapers/{__version__} (+https://pypi.org/project/dailypapers/)"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -62,11 +62,6 @@ PDF_FILE = Limits(50 * MB, 300.0, "the PDF")
 MEDIA_FILE = Limits(50 * MB, 300.0, "the media file")
 LLM_ANSWER = Limits(8 * MB, 900.0, "the LLM answer")
 SERVICE_ANSWER = Limits(1 * MB, 120.0, "the service's answer")  # e-mail and chat services
-
-
-class LimitExceeded(DailyPapersError):
-    """An answer over its size limit or past its deadline. Not retried: the same server would
-    only do it again."""
 
 
 @dataclass
@@ -192,10 +187,6 @@ def server_wait(response: httpx.Response) -> float | None:
     return None
 
 
-class GaveUp(DailyPapersError):
-    """Raised by `request` when every attempt failed in transport; the caller re-raises its own."""
-
-
 def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *, limits: Limits,
             gate: PoliteGate | None = None, resend: bool = True,
             wait_of: Callable[[httpx.Response], float | None] = server_wait,
@@ -315,10 +306,6 @@ def _decoder(encoding: str, where: str) -> Callable[[bytes], Iterator[bytes]]:
 def _backoff(policy: RetryPolicy, attempt: int) -> float:
     base = policy.backoff * (2**attempt)
     return min(policy.max_wait, base * (0.5 + random.random()))
-
-
-class DownloadRefused(DailyPapersError):
-    """A download the guard would not make or finish: a host not allowed, a body over the limit."""
 
 
 class PoliteGate:

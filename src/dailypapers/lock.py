@@ -11,11 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from dailypapers.errors import DailyPapersError
-
-
-class Busy(DailyPapersError):
-    pass
+from dailypapers.errors import Busy
 
 
 class RunLock:

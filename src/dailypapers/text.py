@@ -66,3 +66,9 @@ def strip_userinfo(text: str) -> str:
     """The text with every user name and password taken out of the URLs in it
     (`https://user:secret@host/` becomes `https://***@host/`): for messages, logs and the store."""
     return _USERINFO.sub(r"\1***@", text) if "@" in text else text
+
+
+def estimate_tokens(text: str) -> int:
+    """A model-free estimate: about 4 characters a token for Latin script, 1 for CJK."""
+    cjk = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    return (len(text) - cjk) // 4 + cjk + 1

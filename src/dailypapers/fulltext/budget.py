@@ -13,15 +13,12 @@ import re
 
 from dailypapers.fulltext.sections import PRIORITY
 from dailypapers.models import TextSection
+from dailypapers.text import estimate_tokens
+
+__all__ = ["MIN_USEFUL_TOKENS", "estimate_tokens", "select"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 MIN_USEFUL_TOKENS = 40
-
-
-def estimate_tokens(text: str) -> int:
-    """A model-free estimate: about 4 characters a token for Latin script, 1 for CJK."""
-    cjk = sum(1 for ch in text if ord(ch) >= 0x2E80)
-    return (len(text) - cjk) // 4 + cjk + 1
 
 
 def select(sections: list[TextSection], max_tokens: int) -> tuple[list[TextSection], list[str]]:

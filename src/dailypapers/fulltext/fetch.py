@@ -11,28 +11,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
 
-from dailypapers.errors import DailyPapersError
+from dailypapers.errors import ExtractionFailed, FullTextError, Unavailable
 from dailypapers.fulltext.budget import select
-from dailypapers.fulltext.sandbox import ExtractionFailed, ExtractLimits, extract
+from dailypapers.fulltext.sandbox import ExtractLimits, extract
 from dailypapers.fulltext.sections import render_sections
-from dailypapers.http import (HTML_PAGE, PDF_FILE, DownloadRefused, GaveUp, LimitExceeded, Limits, PoliteGate,
-                              RetryPolicy, guarded_client, request)
+from dailypapers.http import HTML_PAGE, PDF_FILE, Limits, PoliteGate, RetryPolicy, guarded_client, request
+from dailypapers.errors import DownloadRefused, GaveUp, LimitExceeded
 from dailypapers.models import Paper, PaperText, TextSection
 
 DEFAULT_ARXIV_URL = "https://arxiv.org"
 SOURCES = ("html", "pdf", "abstract")
-
-
-class FullTextError(DailyPapersError):
-    pass
-
-
-class Unavailable(FullTextError):
-    """arXiv does not have this rendering (404): remembered, not asked for again."""
 
 
 class FullTextFetcher:
@@ -132,7 +125,14 @@ def _check_type(response: httpx.Response, kind: str, url: str, paper_id: str) ->
         raise FullTextError(f"{paper_id}: {url}: expected {expected[0]}, got {ctype or 'no content type'}")
 
 
-def read_text(fetcher: FullTextFetcher, paper: Paper, sources: tuple[str, ...] = SOURCES,
+class TextSource(Protocol):
+    """Anything that gives a paper's sections from one source, or FullTextError: the fetcher, or
+    a reader that looks in the store first."""
+
+    def sections(self, paper: Paper, source: str) -> list[TextSection]: ...
+
+
+def read_text(fetcher: TextSource, paper: Paper, sources: tuple[str, ...] = SOURCES,
               max_tokens: int | None = None) -> tuple[PaperText, list[str]]:
     """The first source that gives text, cut to the budget; and why the earlier ones did not."""
     problems: list[str] = []
@@ -143,7 +143,7 @@ def read_text(fetcher: FullTextFetcher, paper: Paper, sources: tuple[str, ...] =
             problems.append(f"{source}: {e}")
             continue
         return budgeted(paper.id, source, sections, max_tokens), problems
-    raise FullTextError(f"{paper.id}: no text to read: " + "; ".join(problems))
+    raise FullTextError(f"{paper.id}: no text to read: " + "; ".join(problems), paper_id=paper.id)
 
 
 def budgeted(paper_id: str, source: str, sections: list[TextSection], max_tokens: int | None) -> PaperText:

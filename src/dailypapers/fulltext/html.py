@@ -10,7 +10,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
-from dailypapers.errors import DailyPapersError
+from dailypapers.errors import HTMLTextError
 from dailypapers.fulltext.nesting import nesting_depth
 from dailypapers.fulltext.sections import kind_of
 from dailypapers.models import TextSection
@@ -18,10 +18,6 @@ from dailypapers.text import one_line
 
 _DROP = "script, style, nav, header, footer, .ltx_bibliography, .ltx_page_footer, .ltx_page_header, " \
         ".ltx_authors, .ltx_dates, .ltx_tag_note, .ltx_note_mark, button, .ltx_ERROR, .package-alerts"
-
-
-class HTMLTextError(DailyPapersError):
-    pass
 
 
 MAX_DEPTH = 1000  # how deeply elements may nest; LaTeXML pages nest a few dozen levels

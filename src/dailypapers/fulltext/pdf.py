@@ -10,15 +10,11 @@ import re
 import unicodedata
 from collections import Counter
 
-from dailypapers.errors import DailyPapersError
+from dailypapers.errors import PDFTextError
 from dailypapers.fulltext.sections import kind_of
 from dailypapers.models import TextSection
 
 MIN_TEXT_CHARS = 500  # below this the PDF is taken for scanned images with no text layer
-
-
-class PDFTextError(DailyPapersError):
-    pass
 
 
 MAX_PAGES = 300  # pages read; a paper is rarely longer, a hostile file can claim millions

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from dailypapers.errors import DailyPapersError
+from dailypapers.errors import DailyPapersError, ExtractionFailed
 from dailypapers.models import TextSection
 
 MB = 1024 * 1024
@@ -34,10 +34,6 @@ class ExtractLimits:
     seconds: float = 90.0
     max_pages: int = 300
     max_depth: int = 1000
-
-
-class ExtractionFailed(DailyPapersError):
-    """The child could not give text: it ran out of memory or time, crashed, or the file was bad."""
 
 
 _CONTEXT: Any = None

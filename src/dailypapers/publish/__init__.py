@@ -6,22 +6,31 @@ plus two names that make the key of what it sent: `target` ("email", "slack", ..
 takes a record of each part right after the service accepted it, so a retry sends only the rest;
 the pipeline keeps the journal in the store's `publications` table.
 
-Publishers are found by name in the `dailypapers.publishers` entry-point group; the built-ins
-register there exactly as a plugin package would, and tests may `register` their own. A factory
-takes the settings and the environment (secrets and endpoints are read from the environment only).
+A publisher of the whole archive (the site) has `publish_archive(days)` instead: it is rebuilt on
+every publish from every day, and keeps no journal.
+
+Publishers are found by name in the `dailypapers.publishers` entry-point group (`plugins.Registry`);
+the built-ins register there exactly as a plugin package would, and tests may `register` their own.
+A factory is `make(options: PublishOptions, env) -> Publisher` (secrets and endpoints are read from
+`env` only).
+
+Owns: turning a digest into messages and sending them; the site's folder (media, search index,
+the atomic swap). Must not import: sources, fulltext, summarize, checks, the store, the pipeline.
+It may import `render`, whose pure renderers give it the pages to publish.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol
 
-from dailypapers.errors import ConfigError
+from dailypapers.config import PublishOptions
+from dailypapers.plugins import Registry
 
 if TYPE_CHECKING:
-    from dailypapers.config import Settings
     from dailypapers.models import Digest
+    from dailypapers.publish.site import SiteReport
+    from dailypapers.render.site import SiteDay
 
 
 class Journal(Protocol):
@@ -41,6 +50,16 @@ class Publisher(Protocol):
     def publish(self, digest: Digest, journal: Journal) -> list[str]: ...
 
 
+class SitePublisher(Protocol):
+    """A publisher of the whole archive rather than of one day (the site): it is rebuilt on every
+    publish, from every day the store holds, and keeps no journal."""
+
+    target: str
+    channel: str
+
+    def publish_archive(self, days: list[SiteDay], progress: Any = None) -> SiteReport: ...
+
+
 class MemoryJournal:
     """A journal kept in memory: for code that embeds dailypapers, and for tests."""
 
@@ -55,34 +74,29 @@ class MemoryJournal:
         self.parts[part] = (message_id, detail or {})
 
 
-Factory = Callable[["Settings", Mapping[str, str]], Publisher]
-_registered: dict[str, Factory] = {}
-BUILT_IN = ("email", "slack", "discord", "telegram")
+Factory = Callable[[PublishOptions, Mapping[str, str]], "Publisher | SitePublisher"]
+publishers: Registry[Factory] = Registry("dailypapers.publishers", "publish target", {
+    "site": "dailypapers.publish.site:make",
+    "email": "dailypapers.publish.email:make",
+    "slack": "dailypapers.publish.slack:make",
+    "discord": "dailypapers.publish.discord:make",
+    "telegram": "dailypapers.publish.telegram:make",
+})
 
 
 def register(target: str, factory: Factory) -> None:
     """Add a publisher by hand (tests, or code that embeds dailypapers)."""
-    _registered[target] = factory
+    publishers.register(target, factory)
 
 
 def targets() -> list[str]:
-    found = {ep.name for ep in entry_points(group="dailypapers.publishers")}
-    return sorted(found | set(_registered) | set(BUILT_IN))
+    """Every publish target there is: the built-ins and the plugins'."""
+    return publishers.names()
 
 
-def get_publisher(target: str, settings: Settings, env: Mapping[str, str] | None = None) -> Publisher:
-    """The publisher for `target`, configured from the settings and the environment; a missing
+def get_publisher(target: str, options: PublishOptions, env: Mapping[str, str] | None = None) -> Any:
+    """The publisher for `target`, configured from the options and the environment; a missing
     setting or secret is a ConfigError that says what to set."""
     import os
 
-    env = os.environ if env is None else env
-    if target in _registered:
-        return _registered[target](settings, env)
-    for ep in entry_points(group="dailypapers.publishers"):
-        if ep.name == target:
-            return ep.load()(settings, env)
-    if target in BUILT_IN:  # an install whose entry points are stale still knows its own
-        import importlib
-
-        return importlib.import_module(f"dailypapers.publish.{target}").make(settings, env)
-    raise ConfigError(f"unknown publish target {target!r}; known targets: site, {', '.join(targets())}")
+    return publishers.factory(target)(options, os.environ if env is None else env)

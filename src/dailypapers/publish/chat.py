@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 
 from dailypapers.errors import ConfigError, PublishError
-from dailypapers.http import SERVICE_ANSWER, GaveUp, LimitExceeded, RetryPolicy, make_client, request, server_wait
+from dailypapers.http import SERVICE_ANSWER, RetryPolicy, make_client, request, server_wait
+from dailypapers.errors import GaveUp, LimitExceeded
 from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, Paper
 from dailypapers.text import one_line, safe_url
 
 if TYPE_CHECKING:
-    from dailypapers.config import Settings
+    from dailypapers.config import PublishOptions
     from dailypapers.publish import Journal
 
 Measure = Callable[[str], int]
@@ -286,14 +287,14 @@ class ChatPublisher:
     default_delay = 1.0
     measure: Measure = staticmethod(utf16_len)  # type: ignore[assignment]
 
-    def __init__(self, channel: str, settings: Settings, secrets: Iterable[str | None] = (),
+    def __init__(self, channel: str, options: PublishOptions, secrets: Iterable[str | None] = (),
                  client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         self.channel = channel
         self.secrets = [s for s in secrets if s]
-        self.client = client or make_client(settings.timeout)
-        self.policy = RetryPolicy(retries=settings.retries, max_wait=settings.max_retry_wait, sleep=sleep)
-        delay = chat_setting(settings, "delay")
-        self.pacer = Pacer(self.default_delay if delay is None else float(delay), sleep)  # type: ignore[arg-type]
+        self.client = client or make_client(options.timeout)
+        self.policy = RetryPolicy(retries=options.retries, max_wait=options.max_retry_wait, sleep=sleep)
+        delay = options.chat.delay
+        self.pacer = Pacer(self.default_delay if delay is None else delay, sleep)
 
     formatter: Formatter
 
@@ -334,13 +335,13 @@ class ChatPublisher:
         self.client.close()
 
 
-def chat_setting(settings: Settings, key: str, env: Mapping[str, str] | None = None,
-                 env_name: str | None = None) -> object:
+def chat_setting(options: PublishOptions, key: str, env: Mapping[str, str] | None = None,
+                 env_name: str | None = None) -> str | None:
     """A value of the config file's [chat] table; an environment variable, when named and set, wins."""
     if env is not None and env_name and env.get(env_name):
         return env[env_name]
-    table = getattr(settings, "chat", None) or {}
-    return table.get(key)
+    value = getattr(options.chat, key)
+    return None if value in (None, "") else str(value)
 
 
 def need(env: Mapping[str, str], name: str, what: str) -> str:

@@ -29,7 +29,7 @@ from dailypapers.publish.chat import (
 )
 
 if TYPE_CHECKING:
-    from dailypapers.config import Settings
+    from dailypapers.config import PublishOptions
 
 LIMIT = 2000
 SUPPRESS_EMBEDS = 1 << 2
@@ -57,12 +57,12 @@ class DiscordPublisher(ChatPublisher):
     default_delay = 2.0
     formatter = DiscordFormat()
 
-    def __init__(self, settings: Settings, webhook_url: str, channel: str | None = None,
+    def __init__(self, options: PublishOptions, webhook_url: str, channel: str | None = None,
                  client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         if not webhook_url.startswith(("https://", "http://")):
             raise ConfigError("DISCORD_WEBHOOK_URL is not a URL")
         self.webhook_url = webhook_url
-        super().__init__(channel or f"webhook:{fingerprint(webhook_url)}", settings, [webhook_url], client, sleep)
+        super().__init__(channel or f"webhook:{fingerprint(webhook_url)}", options, [webhook_url], client, sleep)
 
     def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
         payload = {"content": text, "allowed_mentions": {"parse": []}, "flags": SUPPRESS_EMBEDS}
@@ -85,7 +85,7 @@ class DiscordPublisher(ChatPublisher):
         return message_id, min(hold, self.policy.max_wait)
 
 
-def make(settings: Settings, env: Mapping[str, str]) -> DiscordPublisher:
+def make(options: PublishOptions, env: Mapping[str, str]) -> DiscordPublisher:
     url = need(env, "DISCORD_WEBHOOK_URL", "--to discord")
-    channel = chat_setting(settings, "discord_channel", env, "DISCORD_CHANNEL")
-    return DiscordPublisher(settings, url, str(channel) if channel else None)
+    channel = chat_setting(options, "discord_channel", env, "DISCORD_CHANNEL")
+    return DiscordPublisher(options, url, str(channel) if channel else None)

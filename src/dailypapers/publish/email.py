@@ -36,7 +36,7 @@ from dailypapers.text import safe_url
 from dailypapers.text import one_line
 
 if TYPE_CHECKING:
-    from dailypapers.config import Settings
+    from dailypapers.config import PublishOptions
     from dailypapers.publish import Journal
 
 SECURITY = ("starttls", "tls", "none")
@@ -77,26 +77,19 @@ def _address(value: object, what: str) -> str:
     return value.strip()
 
 
-def email_config(settings: Settings, env: Mapping[str, str]) -> EmailConfig:
-    table = dict(getattr(settings, "email", None) or {})
-    if not table.get("smtp_host"):
+def email_config(options: PublishOptions, env: Mapping[str, str]) -> EmailConfig:
+    """The e-mail settings of the [email] table, with the SMTP login from the environment."""
+    table = options.email
+    if not table.smtp_host:
         raise ConfigError("--to email needs an [email] table in the config file with smtp_host, sender "
                           "and to (see the README); SMTP_USERNAME and SMTP_PASSWORD go in the environment")
-    to = table.get("to")
-    if isinstance(to, str):
-        to = [to]
-    if not isinstance(to, list) or not to:
+    if not table.to:
         raise ConfigError("[email] to: give the recipients as a list of addresses")
-    try:
-        port = int(table.get("smtp_port") or 0)
-    except (TypeError, ValueError):
-        raise ConfigError(f"[email] smtp_port {table.get('smtp_port')!r} is not a number")
-    return EmailConfig(host=str(table["smtp_host"]), sender=_address(table.get("sender"), "sender"),
-                       to=[_address(a, "to") for a in to], security=str(table.get("security") or "starttls"),
-                       port=port, list_key=str(table.get("list") or ""),
-                       subject=one_line(str(table.get("subject") or "Daily Papers")),
+    return EmailConfig(host=table.smtp_host, sender=_address(table.sender, "sender"),
+                       to=[_address(a, "to") for a in table.to], security=table.security,
+                       port=table.smtp_port, list_key=table.list, subject=one_line(table.subject or "Daily Papers"),
                        username=env.get("SMTP_USERNAME") or None, password=env.get("SMTP_PASSWORD") or None,
-                       timeout=settings.timeout)
+                       timeout=options.timeout)
 
 
 # -- the message --------------------------------------------------------------------------------------
@@ -321,5 +314,6 @@ def _tls_advice(where: str, e: ssl.SSLError) -> str:
             "from a private CA")
 
 
-def make(settings: Settings, env: Mapping[str, str]) -> EmailPublisher:
-    return EmailPublisher(email_config(settings, env))
+def make(options: PublishOptions, env: Mapping[str, str]) -> EmailPublisher:
+    """The `email` publisher (the entry point): the [email] table and SMTP_USERNAME/SMTP_PASSWORD."""
+    return EmailPublisher(email_config(options, env))

@@ -30,7 +30,7 @@ from dailypapers.publish.chat import (
 )
 
 if TYPE_CHECKING:
-    from dailypapers.config import Settings
+    from dailypapers.config import PublishOptions
 
 SLACK_API_URL = "https://slack.com/api"
 LIMIT = 4000
@@ -56,7 +56,7 @@ class SlackPublisher(ChatPublisher):
     default_delay = 1.0
     formatter = SlackFormat()
 
-    def __init__(self, settings: Settings, webhook_url: str | None = None, bot_token: str | None = None,
+    def __init__(self, options: PublishOptions, webhook_url: str | None = None, bot_token: str | None = None,
                  channel: str | None = None, api_url: str = SLACK_API_URL,
                  client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         if not webhook_url and not bot_token:
@@ -70,7 +70,7 @@ class SlackPublisher(ChatPublisher):
         self.api_url = api_url.rstrip("/")
         self.threaded = bool(bot_token)
         key = channel or f"webhook:{fingerprint(webhook_url or '')}"
-        super().__init__(key, settings, [webhook_url, bot_token], client, sleep)
+        super().__init__(key, options, [webhook_url, bot_token], client, sleep)
         self.slack_channel = channel
 
     def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
@@ -100,9 +100,9 @@ class SlackPublisher(ChatPublisher):
         return str(data.get("ts") or "")
 
 
-def make(settings: Settings, env: Mapping[str, str]) -> SlackPublisher:
-    channel = chat_setting(settings, "slack_channel", env, "SLACK_CHANNEL")
-    return SlackPublisher(settings, webhook_url=(env.get("SLACK_WEBHOOK_URL") or "").strip() or None,
+def make(options: PublishOptions, env: Mapping[str, str]) -> SlackPublisher:
+    channel = chat_setting(options, "slack_channel", env, "SLACK_CHANNEL")
+    return SlackPublisher(options, webhook_url=(env.get("SLACK_WEBHOOK_URL") or "").strip() or None,
                           bot_token=(env.get("SLACK_BOT_TOKEN") or "").strip() or None,
                           channel=str(channel) if channel else None,
                           api_url=env.get("SLACK_API_URL") or SLACK_API_URL)

@@ -27,7 +27,7 @@ from dailypapers.publish.chat import (
 )
 
 if TYPE_CHECKING:
-    from dailypapers.config import Settings
+    from dailypapers.config import PublishOptions
 
 TELEGRAM_API_URL = "https://api.telegram.org"
 LIMIT = 4096
@@ -51,12 +51,12 @@ class TelegramPublisher(ChatPublisher):
     threaded = True
     formatter = TelegramFormat()
 
-    def __init__(self, settings: Settings, token: str, chat_id: str, api_url: str = TELEGRAM_API_URL,
+    def __init__(self, options: PublishOptions, token: str, chat_id: str, api_url: str = TELEGRAM_API_URL,
                  client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         self.token = token
         self.chat_id = chat_id
         self.url = f"{api_url.rstrip('/')}/bot{token}/sendMessage"
-        super().__init__(str(chat_id), settings, [token], client, sleep)
+        super().__init__(str(chat_id), options, [token], client, sleep)
 
     def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
         payload: dict[str, Any] = {"chat_id": self.chat_id, "text": text, "parse_mode": "HTML",
@@ -77,12 +77,12 @@ class TelegramPublisher(ChatPublisher):
         return str(result.get("message_id", "")), 0.0
 
 
-def make(settings: Settings, env: Mapping[str, str]) -> TelegramPublisher:
+def make(options: PublishOptions, env: Mapping[str, str]) -> TelegramPublisher:
     token = need(env, "TELEGRAM_BOT_TOKEN", "--to telegram")
-    chat_id = chat_setting(settings, "telegram_chat_id", env, "TELEGRAM_CHAT_ID")
+    chat_id = chat_setting(options, "telegram_chat_id", env, "TELEGRAM_CHAT_ID")
     if chat_id in (None, ""):
         from dailypapers.errors import ConfigError
 
         raise ConfigError("--to telegram needs a chat: TELEGRAM_CHAT_ID in the environment, or "
                           "telegram_chat_id in the config file's [chat] table")
-    return TelegramPublisher(settings, token, str(chat_id), env.get("TELEGRAM_API_URL") or TELEGRAM_API_URL)
+    return TelegramPublisher(options, token, str(chat_id), env.get("TELEGRAM_API_URL") or TELEGRAM_API_URL)

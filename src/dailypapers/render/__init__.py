@@ -1,1 +1,6 @@
-"""Renderers: pure functions from a Digest to text. No I/O, no store."""
+"""Renderers, pure: digests and days in, text and bytes out (the FORMAT.md Markdown, JSON, feeds,
+the static site's pages). No I/O beyond reading this package's own templates.
+
+Owns: every layout the project writes. Must not import: http, the store, the pipeline, another
+stage (sources, fulltext, summarize, checks, publish).
+"""

@@ -1,5 +1,5 @@
 """Feeds of the digests: RSS 2.0, Atom (RFC 4287) and JSON Feed 1.1, per language, with one
-entry per paper or one per day. Pure: digests in, text out (`write_feeds` writes the files).
+entry per paper or one per day. Pure: digests in, text out (`feed_files` gives every feed of the site by its path).
 
 - Ids never change for a paper, language and day: `tag:dailypapers,2025-03-14:2503.01234/ko` for a
   paper, `tag:dailypapers,2025-03-14:day/ko` for a day (RFC 4151 tag URIs; the date is the digest's).
@@ -20,7 +20,6 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from email.utils import format_datetime
-from pathlib import Path
 
 from dailypapers.models import Digest, DigestEntry, Section
 from dailypapers.render.markdown import _format_order
@@ -361,20 +360,16 @@ def _jsonfeed(feed: _Feed) -> str:
 
 # -- files ----------------------------------------------------------------------------------------
 
-def write_feeds(digests_by_lang: dict[str, list[Digest]], out_dir: Path,
-                base_url: str | None = None, days: int | None = 30) -> list[Path]:
-    """Every feed of every language: `out_dir/feeds/{lang}/{papers,days}.{rss.xml,atom.xml,json}`,
-    each over the `days` most recent days that have summaries (all of them with None)."""
-    written = []
+def feed_files(digests_by_lang: dict[str, list[Digest]], base_url: str | None = None,
+               days: int | None = 30) -> dict[str, str]:
+    """Every feed of every language, by its path in the site (`feeds/{lang}/{papers,days}.{rss.xml,
+    atom.xml,json}`), each over the `days` most recent days that have summaries (all with None)."""
+    files = {}
     for lang, digests in sorted(digests_by_lang.items()):
         digests = sorted((d for d in digests if d.lang == lang and _summarized(d)), key=lambda d: d.date)
         if days is not None:
             digests = digests[-days:] if days > 0 else []
         for per in PERS:
             for kind in KINDS:
-                path = Path(out_dir) / feed_path(kind, lang, per)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(render_feed(kind, lang, digests, per, base_url), encoding="utf-8",
-                                newline="\n")
-                written.append(path)
-    return written
+                files[feed_path(kind, lang, per)] = render_feed(kind, lang, digests, per, base_url)
+    return files

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
 
-from dailypapers.errors import ConfigError, ResponseShapeError, SourceError
-from dailypapers.http import ARXIV_API, DownloadRefused, GaveUp, LimitExceeded, PoliteGate, RetryPolicy, guarded_client, request
+from dailypapers.config import SourceOptions
+from dailypapers.errors import ConfigError, DownloadRefused, GaveUp, LimitExceeded, ResponseShapeError, SourceError
+from dailypapers.http import ARXIV_API, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.models import Listing, ListingEntry, Paper
 from dailypapers.sources.arxiv_atom import Feed, parse_feed, split_id
 from dailypapers.text import utc_now
@@ -165,6 +167,20 @@ def _previous_weekday(day: dt.date) -> dt.date:
     while day.weekday() >= 5:
         day -= dt.timedelta(days=1)
     return day
+
+
+def client_from(options: SourceOptions, gate: PoliteGate | None = None) -> ArxivClient:
+    """The arXiv API client of these options: their delay, held across the processes of a home by
+    its lock file (or by `gate`, shared with the downloads), and a cache of the answers."""
+    return ArxivClient(options.arxiv_api_url, gate=gate or PoliteGate(options.arxiv_delay, options.arxiv_lock),
+                       cache_dir=options.cache_dir / "arxiv-api" if options.cache_dir else None,
+                       timeout=options.timeout,
+                       policy=RetryPolicy(retries=min(options.retries, 2), max_wait=options.max_retry_wait))
+
+
+def make(options: SourceOptions, env: Mapping[str, str]) -> ArxivSource:
+    """The `arxiv` source (the entry point): papers by id, or a day's announcements in categories."""
+    return ArxivSource(client_from(options), list(options.categories), list(options.ids), options.max_papers)
 
 
 class ArxivSource:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from dailypapers.errors import ResponseShapeError, SourceError
-from dailypapers.http import HF_LISTING, GaveUp, LimitExceeded, RetryPolicy, make_client, request
+from dailypapers.config import SourceOptions
+from dailypapers.errors import GaveUp, LimitExceeded, ResponseShapeError, SourceError
+from dailypapers.http import HF_LISTING, RetryPolicy, make_client, request
 from dailypapers.models import VIDEO_SUFFIXES, Listing, ListingEntry, Paper
 from dailypapers.sources import validate
 from dailypapers.sources.validate import Notes
@@ -26,8 +28,18 @@ MAX_PAGES = 50  # a guard against a server that ignores `p` and repeats itself
 MAX_PAPERS = 500  # papers of one day at most (the busiest real days have about fifty)
 
 
+def make(options: SourceOptions, env: Mapping[str, str]) -> HFDailySource:
+    """The `hf` source (the entry point): HF_TOKEN, when set, raises the rate limits."""
+    return HFDailySource(options.hf_endpoint, env.get("HF_TOKEN") or "", page_size=options.hf_page_size,
+                         policy=RetryPolicy(retries=options.retries, max_wait=options.max_retry_wait),
+                         timeout=options.timeout, max_papers=options.max_papers)
+
+
 class HFDailySource:
+    """The papers Hugging Face lists for a day, page by page, each item checked on its own."""
+
     name = "hf"
+    missing: list[str] = []
 
     def __init__(self, endpoint: str = "https://huggingface.co", token: str | None = None,
                  page_size: int = 100, policy: RetryPolicy | None = None, timeout: float = 60.0,

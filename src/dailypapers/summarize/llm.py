@@ -13,21 +13,13 @@ from __future__ import annotations
 
 import json
 
-from dailypapers.errors import LLMError, LLMOutputError
+from dailypapers.errors import LLMError, LLMOutputError, SummaryRejected
 from dailypapers.models import HARD, Finding, Section, Usage
 from dailypapers.summarize import prompts
 from dailypapers.summarize.backends import ChatModel, Draft, Job
 from dailypapers.summarize.parsing import parse_sections
 
 OFF_TOPIC = "off-topic"  # the checks' rule for a summary of another paper: worth one repair, no more
-
-
-class SummaryRejected(LLMOutputError):
-    """Every answer had a hard finding; the reasons say which."""
-
-    def __init__(self, message: str, findings: list[Finding]) -> None:
-        super().__init__(message)
-        self.findings = findings
 
 
 class ChatSummarizer:

@@ -66,7 +66,7 @@ def build(paper: Paper, text: PaperText, lang: str, version: str = PROMPT_VERSIO
 
 def overhead_tokens(paper: Paper, version: str = PROMPT_VERSION) -> int:
     """What a prompt costs besides the paper's text: the instructions, the framing and the title."""
-    from dailypapers.fulltext.budget import estimate_tokens
+    from dailypapers.text import estimate_tokens
 
     return estimate_tokens(_template(version)) + estimate_tokens(paper.title[:MAX_TITLE]) + 150
 

@@ -1,15 +1,9 @@
-"""The static web site: `build_site` (build.py) turns the store's days into HTML pages, with
-thumbnails downloaded at build time (assets.py), a search index (Pagefind) and the feeds."""
+"""The static web site, pure: `SitePlan(days).files(media)` gives every page, asset and feed as
+bytes, with a key of what each depends on (pages.py). Writing them into a folder, downloading the
+media and indexing the search are the site publisher's (`dailypapers.publish.site`)."""
 
-from dailypapers.render.site.assets import HF_MEDIA_HOSTS, MediaCache, MediaReport
-from dailypapers.render.site.build import (
-           CSP,
-           SiteDay,
-           SiteEntry,
-           SiteError,
-           SiteReport,
-           build_site,
-)
+from dailypapers.render.site.pages import (CSP, MediaRef, SiteDay, SiteEntry, SiteFile, SitePlan, fingerprint,
+                                           is_paper_page, paper_slug)
 
-__all__ = ["CSP", "HF_MEDIA_HOSTS", "MediaCache", "MediaReport", "SiteDay", "SiteEntry", "SiteError",
-           "SiteReport", "build_site"]
+__all__ = ["CSP", "MediaRef", "SiteDay", "SiteEntry", "SiteFile", "SitePlan", "fingerprint", "is_paper_page",
+           "paper_slug"]

@@ -1,21 +1,19 @@
 """Summarizer backends. A backend is one method, `summarize(job) -> Draft`; an LLM backend is even
 smaller, one `chat(messages, schema) -> Reply`, wrapped by `ChatSummarizer` which owns prompts,
 parsing and repair. Backends are found by provider name in the `dailypapers.backends` entry-point
-group; the built-ins register there exactly as a plugin package would, and tests may `register`
-their own."""
+group (`plugins.Registry`); a factory is `make(model, options: LLMOptions, env) -> Backend`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from dailypapers.errors import ConfigError
+from dailypapers.config import LLMOptions
+from dailypapers.errors import NoLLMConfigured
 from dailypapers.models import Finding, Paper, PaperText, Section, Usage
-
-if TYPE_CHECKING:
-    from dailypapers.config import Settings
+from dailypapers.plugins import Registry
 
 
 Checker = Callable[[list[Section], "Job"], list[Finding]]
@@ -58,8 +56,14 @@ class ChatModel(Protocol):
     def chat(self, messages: list[dict[str, str]], schema: dict[str, object]) -> Reply: ...
 
 
-Factory = Callable[[str, "Settings"], Backend]
-_registered: dict[str, Factory] = {}
+Factory = Callable[[str, LLMOptions, Mapping[str, str]], Backend]
+backends: Registry[Factory] = Registry("dailypapers.backends", "LLM provider", {
+    "openai": "dailypapers.summarize.backends.openai_compat:openai",
+    "openai-compatible": "dailypapers.summarize.backends.openai_compat:openai_compatible",
+    "ollama": "dailypapers.summarize.backends.openai_compat:ollama",
+    "vllm": "dailypapers.summarize.backends.openai_compat:vllm",
+    "extractive": "dailypapers.summarize.backends.extractive:extractive",
+})
 
 NO_LLM_HELP = """no LLM is configured, so there is nothing to write the summaries.
 Choose one of:
@@ -73,26 +77,14 @@ or set DAILYPAPERS_LLM to one of these, or `llm = "..."` in the config file."""
 
 def register(provider: str, factory: Factory) -> None:
     """Add a backend by hand (tests, or code that embeds dailypapers)."""
-    _registered[provider] = factory
+    backends.register(provider, factory)
 
 
-def providers() -> dict[str, Factory | None]:
-    found: dict[str, Factory | None] = {ep.name: None for ep in entry_points(group="dailypapers.backends")}
-    found.update(_registered)
-    return found
-
-
-def get_backend(spec: str | None, settings: Settings) -> Backend:
-    """`spec` is PROVIDER/MODEL, or a provider that needs no model (`extractive`)."""
+def get_backend(spec: str | None, options: LLMOptions | None = None,
+                env: Mapping[str, str] | None = None) -> Backend:
+    """The backend for `spec`, PROVIDER/MODEL or a provider that needs no model (`extractive`)."""
     if not spec:
-        from dailypapers.errors import NoLLMConfigured
-
         raise NoLLMConfigured(NO_LLM_HELP)
     provider, _, model = spec.partition("/")
-    if provider in _registered:
-        return _registered[provider](model, settings)
-    for ep in entry_points(group="dailypapers.backends"):
-        if ep.name == provider:
-            return ep.load()(model, settings)
-    known = ", ".join(sorted(providers()))
-    raise ConfigError(f"unknown LLM provider {provider!r} in --llm {spec!r}; known providers: {known}")
+    factory = backends.factory(provider)
+    return factory(model, options or LLMOptions(), os.environ if env is None else env)

@@ -22,7 +22,9 @@ from dailypapers.models import SECTION_LABELS, Section, Usage
 from dailypapers.summarize.backends import Backend, Draft, Job
 
 if TYPE_CHECKING:
-    from dailypapers.config import Settings
+    from collections.abc import Mapping
+
+    from dailypapers.config import LLMOptions
 
 # A sentence ends at . ! or ? followed by a space and a capital, unless the dot ends a common
 # abbreviation ("e.g.", "et al.", "Fig.").
@@ -169,5 +171,6 @@ class ExtractiveSummarizer:
         return Draft([Section(label, " ".join(sents)) for label, sents in picked.items()], Usage())
 
 
-def extractive(model: str, settings: Settings) -> Backend:
+def extractive(model: str, options: LLMOptions, env: Mapping[str, str]) -> Backend:
+    """`extractive`: offline, English only, no model."""
     return ExtractiveSummarizer()

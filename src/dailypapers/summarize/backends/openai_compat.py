@@ -5,20 +5,21 @@ retry loop (429, 5xx and timeouts, honouring Retry-After)."""
 from __future__ import annotations
 
 import json
-import os
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from dailypapers.errors import ConfigError, LLMAuthError, LLMError, LLMOutputError
-from dailypapers.http import LLM_ANSWER, GaveUp, LimitExceeded, RateLimiter, RetryPolicy, make_client, request
+from dailypapers.errors import ConfigError, GaveUp, LimitExceeded, LLMAuthError, LLMError, LLMOutputError
+from dailypapers.http import LLM_ANSWER, RateLimiter, RetryPolicy, make_client, request
 from dailypapers.models import Usage
 from dailypapers.summarize.backends import Backend, Reply
 from dailypapers.summarize.llm import ChatSummarizer
 from dailypapers.text import strip_userinfo
 
 if TYPE_CHECKING:
-    from dailypapers.config import Settings
+    from collections.abc import Mapping
+
+    from dailypapers.config import LLMOptions
 
 OPENAI_URL = "https://api.openai.com/v1"
 # Requests and tokens per minute when the settings give none: OpenAI's lowest paid tier, so a
@@ -92,40 +93,43 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _make(provider: str, model: str, settings: Settings, base_url: str, api_key: str | None) -> Backend:
+def _make(provider: str, model: str, options: LLMOptions, base_url: str, api_key: str | None) -> Backend:
     if not model:
         raise ConfigError(f"--llm {provider}/MODEL needs a model name, for example {provider}/"
                           + {"ollama": "qwen2.5:7b"}.get(provider, "gpt-4o-mini"))
-    policy = RetryPolicy(retries=settings.retries, max_wait=settings.max_retry_wait)
+    policy = RetryPolicy(retries=options.retries, max_wait=options.max_retry_wait)
     rpm, tpm = DEFAULT_LIMITS.get(provider, (None, None))
-    limiter = RateLimiter(settings.llm_rpm or rpm, settings.llm_tpm or tpm)
-    chat = OpenAICompatModel(f"{provider}/{model}", model, base_url, api_key, settings.timeout, policy,
+    limiter = RateLimiter(options.rpm or rpm, options.tpm or tpm)
+    chat = OpenAICompatModel(f"{provider}/{model}", model, base_url, api_key, options.timeout, policy,
                              limiter=limiter)
     return ChatSummarizer(chat)
 
 
-def openai(model: str, settings: Settings) -> Backend:
-    key = os.environ.get("OPENAI_API_KEY")
+def openai(model: str, options: LLMOptions, env: Mapping[str, str]) -> Backend:
+    """`openai/MODEL`: OpenAI's API with OPENAI_API_KEY (OPENAI_BASE_URL may point elsewhere)."""
+    key = env.get("OPENAI_API_KEY")
     if not key:
         raise ConfigError("--llm openai/... needs OPENAI_API_KEY in the environment")
-    return _make("openai", model, settings, settings.openai_base_url or OPENAI_URL, key)
+    return _make("openai", model, options, options.base_url or OPENAI_URL, key)
 
 
-def openai_compatible(model: str, settings: Settings) -> Backend:
-    if not settings.openai_base_url:
+def openai_compatible(model: str, options: LLMOptions, env: Mapping[str, str]) -> Backend:
+    """`openai-compatible/MODEL`: any server that speaks OpenAI's chat API, at OPENAI_BASE_URL."""
+    if not options.base_url:
         raise ConfigError("--llm openai-compatible/... needs OPENAI_BASE_URL "
                           "(for example http://localhost:8080/v1)")
-    return _make("openai-compatible", model, settings, settings.openai_base_url,
-                 os.environ.get("OPENAI_API_KEY"))
+    return _make("openai-compatible", model, options, options.base_url, env.get("OPENAI_API_KEY"))
 
 
-def ollama(model: str, settings: Settings) -> Backend:
-    host = os.environ.get("OLLAMA_HOST", "http://localhost:11434")
+def ollama(model: str, options: LLMOptions, env: Mapping[str, str]) -> Backend:
+    """`ollama/MODEL`: a local Ollama server (OLLAMA_HOST, default localhost:11434)."""
+    host = env.get("OLLAMA_HOST", "http://localhost:11434")
     if "://" not in host:
         host = "http://" + host
-    return _make("ollama", model, settings, host.rstrip("/") + "/v1", None)
+    return _make("ollama", model, options, host.rstrip("/") + "/v1", None)
 
 
-def vllm(model: str, settings: Settings) -> Backend:
-    base = os.environ.get("VLLM_BASE_URL") or settings.openai_base_url or "http://localhost:8000/v1"
-    return _make("vllm", model, settings, base, os.environ.get("OPENAI_API_KEY"))
+def vllm(model: str, options: LLMOptions, env: Mapping[str, str]) -> Backend:
+    """`vllm/MODEL`: a vLLM server (VLLM_BASE_URL, default localhost:8000/v1)."""
+    base = env.get("VLLM_BASE_URL") or options.base_url or "http://localhost:8000/v1"
+    return _make("vllm", model, options, base, env.get("OPENAI_API_KEY"))

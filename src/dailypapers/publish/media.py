@@ -25,16 +25,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from dailypapers.http import (
-    MEDIA_FILE,
-    DownloadRefused,
-    GaveUp,
-    LimitExceeded,
-    Limits,
-    RetryPolicy,
-    guarded_client,
-    request,
-)
+from dailypapers.http import MEDIA_FILE, Limits, RetryPolicy, guarded_client, request
+from dailypapers.errors import DownloadRefused, GaveUp, LimitExceeded
 from dailypapers.text import safe_url
 
 HF_MEDIA_HOSTS = frozenset({"cdn-thumbnails.huggingface.co", "cdn-uploads.huggingface.co"})

@@ -15,38 +15,29 @@ from any sub-path):
     media/                         thumbnails and videos, downloaded at build time
     pagefind/                      the search index
     feeds/                         RSS, Atom and JSON feeds (dailypapers.render.feeds)
-    .dailypapers-site.json         the manifest: a hash of every page's inputs
 
-A rebuild renders only the pages whose inputs changed (the others are hard-linked from the current
-site) into `DIR.new`, then swaps it with `DIR` in one step, so a reader never sees a half-built
-site and a build that fails leaves the current site as it was.
+Pure: `SitePlan(days).files(media)` gives every file of the site as a relative path, a key (a hash
+of everything the file depends on: its data, the templates, the static files and this code) and a
+function that renders its bytes, so a publisher can skip the pages whose key has not changed.
+Where the files go, the media downloads, the search index and the swap are `publish.site`'s.
 """
 
 from __future__ import annotations
 
 import calendar
-import contextlib
-import ctypes
 import datetime as dt
-import fcntl
 import functools
 import hashlib
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-import time
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from dailypapers import langdetect
-from dailypapers.errors import ConfigError, DailyPapersError
 from dailypapers.models import (
     SECTION_LABELS,
     VIDEO_SUFFIXES,
@@ -55,14 +46,12 @@ from dailypapers.models import (
     Paper,
     Summary,
 )
+from dailypapers.render import feeds as feed_render
 from dailypapers.render.site import i18n
 from dailypapers.render.site.evidence import annotated
 from dailypapers.text import safe_url
-from dailypapers.render.site.assets import MediaCache, MediaFile, MediaReport, place
 
-SITE_FORMAT = 1
-MANIFEST = ".dailypapers-site.json"
-SEARCH_KEY = "pagefind/"  # in the pages read from a manifest: the build made a search index
+SITE_FORMAT = 1  # the layout of the site; a change makes every page be rendered again
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
@@ -79,11 +68,14 @@ CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'sel
        "form-action 'self'; base-uri 'none'; object-src 'none'")
 
 
-class SiteError(DailyPapersError):
-    """The site could not be built (the search indexer failed, the output folder is not ours)."""
+# -- what goes in, what comes out -------------------------------------------------------------------
 
+class MediaRef(Protocol):
+    """A thumbnail or video the publisher has for a URL: its file name in media/ and its kind."""
 
-# -- what goes in -------------------------------------------------------------------------------
+    name: str
+    kind: str  # image | video
+
 
 @dataclass
 class SiteEntry:
@@ -101,131 +93,76 @@ class SiteDay:
     entries: list[SiteEntry]
 
 
-@dataclass
-class SiteReport:
-    out_dir: Path
-    langs: list[str]
-    default_lang: str | None
-    days: int
-    papers: int
-    written: list[str] = field(default_factory=list)  # pages rendered this build (relative paths)
-    kept: int = 0  # pages whose inputs had not changed: linked from the previous build
-    media: MediaReport | None = None
-    search: bool = False
-    feeds: str = "skipped"
-    notes: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class SiteFile:
+    """One file of the site: `rel` its path, `key` what it depends on, `produce` its bytes.
+    `page`: an HTML page (counted for progress); `tracked`: recorded in the manifest and reused
+    when its key is unchanged (feeds are written every time)."""
+
+    rel: str
+    key: str
+    produce: Callable[[], bytes]
+    page: bool = True
+    tracked: bool = True
 
 
-# -- the build ----------------------------------------------------------------------------------
-
-def build_site(days: list[SiteDay], out_dir: Path, *, media: MediaCache | None = None,
-               default_lang: str = "ko", langs: list[str] | None = None, search: bool = True,
-               feeds: bool = True, base_url: str | None = None, keyword_min: int = 2,
-               progress: Any = None) -> SiteReport:
-    """Build the site for `days` into `out_dir`, replacing what is there in one step.
-
-    media: where thumbnails come from (None: no downloads, every thumbnail is a placeholder);
-    langs: only these languages (default: every language that has summaries); search: run
-    Pagefind; feeds: write the feeds when dailypapers.render.feeds is there; base_url: the
-    site's public address, for the feeds' links; keyword_min: a Hugging Face keyword gets a page
-    when at least this many papers carry it (arXiv categories always do)."""
-    out = Path(out_dir).absolute()
-    new = out.with_name(out.name + ".new")
-    with _build_lock(out):
-        _recover(out)
-        _check_target(out)
-        old_pages = _read_manifest(out)
-        _stop_stale_pagefind(new)
-        if new.exists():
-            shutil.rmtree(new)
-        new.mkdir(parents=True)
-        try:
-            report = _build_into(new, out, old_pages, days, media, default_lang, langs, search, feeds,
-                                 base_url, keyword_min, progress)
-            report.out_dir = out
-        except BaseException:
-            shutil.rmtree(new, ignore_errors=True)
-            raise
-        _swap(new, out)
-    return report
-
-
-def _build_into(new: Path, old: Path, old_pages: dict[str, str], days: list[SiteDay],
-                media: MediaCache | None, default_lang: str, langs: list[str] | None, search: bool,
-                feeds: bool, base_url: str | None, keyword_min: int, progress: Any) -> SiteReport:
-    model = SiteModel(days, default_lang, langs, keyword_min)
-    report = SiteReport(new, model.langs, model.default, len(model.days), len(model.papers),
-                        notes=list(model.notes))
-    model.resolve_media(media, new / "media")
-    report.media = media.report if media else None
-    feeds_module = _feeds_module() if feeds else None
-    model.has_feeds = feeds_module is not None and bool(model.langs)
-    writer = Writer(new, old, old_pages, fingerprint())
-    for name in sorted(p.name for p in STATIC.iterdir() if p.is_file()):
-        writer.file(f"assets/{name}", (STATIC / name).read_bytes())
-    total = model.page_count()
-    step = max(1, -(-total // 100))  # at most 100 steps shown, however many pages
-    if progress is not None:
-        progress.start("site pages", -(-total // step))
-    try:
-        for i, (rel, template, context) in enumerate(model.pages(), 1):  # contexts are not all kept
-            writer.page(rel, context, lambda t=template, c=context: render_page(t, c))
-            if progress is not None and (i % step == 0 or i == total):
-                progress.advance(rel)
-    finally:
-        if progress is not None:
-            progress.stop()
-    report.written, report.kept = writer.written, writer.kept
-    # FEEDS: written by dailypapers.render.feeds (write_feeds) when that module is installed; a
-    # build without it leaves feeds/ out and says so in the report.
-    if feeds_module is not None and model.langs:
-        feeds_module.write_feeds(model.digests(), new, base_url)
-        report.feeds = "written"
-    elif feeds:
-        report.feeds = "skipped: dailypapers.render.feeds is not available"
-    if search and model.papers_by_lang():
-        if not _reuse_search_index(writer, old, old_pages):
-            run_pagefind(new)
-        report.search = True
-    writer.search = report.search
-    writer.write_manifest()
-    return report
-
-
-def _indexed(rel: str) -> bool:
-    """Whether Pagefind indexes this page (the glob given to it in run_pagefind)."""
+def is_paper_page(rel: str) -> bool:
+    """Whether `rel` is a paper page (`{lang}/papers/{id}.html`), the pages search indexes."""
     parts = rel.split("/")
     return len(parts) == 3 and parts[1] == "papers"
 
 
-def _reuse_search_index(writer: Writer, old: Path, old_pages: dict[str, str]) -> bool:
-    """Link the previous build's search index when none of the pages it indexes changed: Pagefind
-    has no incremental mode, and indexing every paper again is most of a rebuild's time."""
-    if not old_pages.get(SEARCH_KEY) or not (old / "pagefind" / "pagefind-entry.json").is_file():
-        return False
-    if any(_indexed(rel) for rel in writer.written):
-        return False
-    if {r for r in writer.pages if _indexed(r)} != {r for r in old_pages if _indexed(r)}:
-        return False
-    for path in (old / "pagefind").rglob("*"):
-        target = writer.new / path.relative_to(old)
-        if path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copyfile(path, target)
-    return True
+class SitePlan:
+    """The days turned into the files of the site. default_lang: the front page's language;
+    langs: only these (default: every language that has summaries); keyword_min: a Hugging Face
+    keyword gets a page when at least this many papers carry it (arXiv categories always do)."""
+
+    def __init__(self, days: list[SiteDay], default_lang: str = "ko", langs: list[str] | None = None,
+                 keyword_min: int = 2) -> None:
+        self.model = SiteModel(days, default_lang, langs, keyword_min)
+        self.langs = self.model.langs
+        self.default = self.model.default
+        self.notes = self.model.notes
+        self.day_count = len(self.model.days)
+        self.paper_count = len(self.model.papers)
+
+    @property
+    def has_papers(self) -> bool:
+        return any(self.model.papers_by_lang().values())
+
+    def media_urls(self) -> list[str]:
+        return self.model.wanted_media()
+
+    def page_count(self) -> int:
+        return self.model.page_count()
+
+    def files(self, media: Mapping[str, MediaRef | None], *, feeds: bool = True,
+              base_url: str | None = None) -> Iterator[SiteFile]:
+        """Every file: the static assets, the pages (rendered only when `produce` is called) and
+        the feeds. `media` maps each of `media_urls()` to the file the publisher has for it."""
+        fp = fingerprint()
+        model = self.model
+        model.media = media
+        model.has_feeds = feeds and bool(model.langs)
+        for name in sorted(p.name for p in STATIC.iterdir() if p.is_file()):
+            data = (STATIC / name).read_bytes()
+            yield SiteFile(f"assets/{name}", _key(fp, data), functools.partial(bytes, data), page=False)
+        for rel, template, context in model.pages():  # contexts are not all kept
+            data = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+            yield SiteFile(rel, _key(fp, f"{rel}\n{data}".encode()),
+                           functools.partial(_page_bytes, template, context))
+        if model.has_feeds:
+            for rel, text in feed_render.feed_files(model.digests(), base_url).items():
+                body = text.encode("utf-8")
+                yield SiteFile(rel, _key(fp, body), functools.partial(bytes, body), page=False, tracked=False)
 
 
-def _feeds_module() -> Any:
-    try:
-        from dailypapers.render import feeds
-    except ImportError:
-        return None
-    return feeds if hasattr(feeds, "write_feeds") else None
+def _key(fp: str, data: bytes) -> str:
+    return hashlib.sha256(fp.encode() + b"\n" + data).hexdigest()
+
+
+def _page_bytes(template: str, context: dict[str, Any]) -> bytes:
+    return render_page(template, context).encode("utf-8")
 
 
 # -- the model: what each page shows --------------------------------------------------------------
@@ -327,27 +264,18 @@ class SiteModel:
             self.default: str | None = default_lang
         else:
             self.default = self.langs[0] if self.langs else None
-        self.media: dict[str, MediaFile | None] = {}
+        self.media: Mapping[str, MediaRef | None] = {}
         self._by_lang: dict[str, _LangView] = {lang: _LangView(self, lang) for lang in self.langs}
 
     # -- media -----------------------------------------------------------------------------------
     def media_urls(self, paper: Paper) -> list[str]:
         return list(dict.fromkeys(u for u in [paper.thumbnail or "", *paper.media_urls] if u))
 
-    def resolve_media(self, cache: MediaCache | None, target: Path) -> None:
+    def wanted_media(self) -> list[str]:
+        """Every thumbnail and media URL a page of the site shows, once each."""
         wanted = [u for lang in self.langs for pid in self._by_lang[lang].papers
                   for u in self.media_urls(self.papers[pid])]
-        wanted = list(dict.fromkeys(wanted))
-        if cache is None:
-            self.media = {u: None for u in wanted}
-            return
-        try:
-            self.media = cache.resolve(wanted)
-        finally:
-            cache.close()
-        for got in self.media.values():
-            if got is not None:
-                place(got, target)
+        return list(dict.fromkeys(wanted))
 
     def _media_item(self, url: str) -> dict[str, str] | None:
         got = self.media.get(url)
@@ -759,19 +687,6 @@ def render_page(template: str, context: dict[str, Any]) -> str:
                                                ui_attr=ui if ui != context["lang"] else None)
 
 
-@contextlib.contextmanager
-def _build_lock(out: Path) -> Iterator[None]:
-    """One build at a time per output folder (two would fight over DIR.new)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lock = out.with_name(f".{out.name}.lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 _FINGERPRINT: str | None = None
 
 
@@ -786,180 +701,3 @@ def fingerprint() -> str:
                 h.update(path.read_bytes())
         _FINGERPRINT = h.hexdigest()
     return _FINGERPRINT
-
-
-class Writer:
-    """Writes pages into the new folder, or links them from the old one when their inputs (and the
-    code that renders them) have not changed."""
-
-    def __init__(self, new: Path, old: Path, old_pages: dict[str, str], fingerprint: str) -> None:
-        self.new, self.old, self.old_pages, self.fp = new, old, old_pages, fingerprint
-        self.pages: dict[str, str] = {}
-        self.search = False
-        self.written: list[str] = []
-        self.kept = 0
-        self._dirs: set[Path] = set()
-
-    def _target(self, rel: str) -> Path:
-        if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel:
-            raise SiteError(f"refusing to write outside the site: {rel!r}")
-        path = self.new / rel
-        if path.parent not in self._dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(path.parent)
-        return path
-
-    def page(self, rel: str, context: dict[str, Any], render: Callable[[], str]) -> None:
-        data = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-        key = hashlib.sha256(f"{self.fp}\n{rel}\n{data}".encode()).hexdigest()
-        self._emit(rel, key, lambda: render().encode("utf-8"))
-
-    def file(self, rel: str, data: bytes) -> None:
-        key = hashlib.sha256(self.fp.encode() + b"\n" + data).hexdigest()
-        self._emit(rel, key, lambda: data)
-
-    def _emit(self, rel: str, key: str, produce: Callable[[], bytes]) -> None:
-        target = self._target(rel)
-        self.pages[rel] = key
-        old = self.old / rel
-        if self.old_pages.get(rel) == key and old.is_file():
-            try:
-                os.link(old, target)
-            except OSError:
-                shutil.copyfile(old, target)
-            self.kept += 1
-            return
-        target.write_bytes(produce())
-        self.written.append(rel)
-
-    def write_manifest(self) -> None:
-        body = {"format": SITE_FORMAT, "generator": "dailypapers", "fingerprint": self.fp,
-                "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-                "search": self.search, "pages": self.pages}
-        (self.new / MANIFEST).write_text(json.dumps(body, ensure_ascii=False, indent=0, sort_keys=True),
-                                         encoding="utf-8")
-
-
-# -- the folder: recovery, the manifest, the swap ------------------------------------------------------
-
-def _read_manifest(out: Path) -> dict[str, str]:
-    try:
-        body = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(body, dict) or body.get("format") != SITE_FORMAT or not isinstance(body.get("pages"), dict):
-        return {}
-    pages = {str(k): str(v) for k, v in body["pages"].items()}
-    if body.get("search") is True:
-        pages[SEARCH_KEY] = "yes"
-    return pages
-
-
-def _check_target(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"{out} is a file; the site is a folder: give -o a folder name")
-    if out.is_dir() and not (out / MANIFEST).exists() and any(out.iterdir()):
-        raise ConfigError(f"{out} is a folder that holds something other than a dailypapers site; "
-                          "give -o a new or empty folder (a rebuild replaces the whole folder)")
-
-
-def _recover(out: Path) -> None:
-    """Undo what a build that died in the middle of the swap left: the old site under DIR.old."""
-    old = out.with_name(out.name + ".old")
-    if not out.exists() and old.is_dir():
-        os.rename(old, out)
-    elif old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    fn.restype = ctypes.c_int
-    at_fdcwd, rename_exchange = -100, 2
-    return fn(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0
-
-
-def _swap(new: Path, out: Path) -> None:
-    if not out.exists():
-        os.rename(new, out)
-        return
-    if _exchange(new, out):
-        shutil.rmtree(new)  # it holds the previous site now
-        return
-    old = out.with_name(out.name + ".old")
-    os.rename(out, old)
-    os.rename(new, out)
-    shutil.rmtree(old)
-
-
-# -- search -------------------------------------------------------------------------------------
-
-def pagefind_executable() -> str:
-    try:
-        from pagefind_bin import get_executable
-    except ImportError as e:
-        raise SiteError("the search index needs Pagefind: pip install 'pagefind[bin]' "
-                        f"(or build without search) ({e})")
-    try:
-        return str(get_executable())
-    except FileNotFoundError as e:
-        raise SiteError(f"the pagefind[bin] package has no binary for this machine ({e})")
-
-
-def _pid_file(site: Path) -> Path:
-    return site.with_name(f".{site.name}.pagefind.pid")
-
-
-def run_pagefind(site: Path) -> None:
-    """Index the paper pages (each language in its own index, by the `lang` of its <html>). The
-    child's pid is kept next to the folder while it runs: if this process is killed, the next build
-    finds the child that outlived it and stops it before it touches the folder again."""
-    cmd = [pagefind_executable(), "--site", str(site), "--output-subdir", "pagefind",
-           "--glob", "*/papers/*.html", "--quiet"]
-    pid_file = _pid_file(site)
-    try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as e:
-        raise SiteError(f"pagefind could not index {site}: {e}")
-    pid_file.write_text(str(proc.pid), encoding="ascii")
-    try:
-        out, err = proc.communicate(timeout=1800)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise SiteError(f"pagefind could not index {site}: it took more than 30 minutes")
-    finally:
-        pid_file.unlink(missing_ok=True)
-    if proc.returncode != 0:
-        tail = (err or out).strip()[-800:]
-        raise SiteError(f"pagefind failed (exit {proc.returncode}) indexing {site}: {tail}")
-
-
-def _stop_stale_pagefind(site: Path) -> None:
-    """Stop a Pagefind left running by a build that was killed, if it is still indexing `site`."""
-    pid_file = _pid_file(site)
-    try:
-        pid = int(pid_file.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        pid_file.unlink(missing_ok=True)
-        return
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        cmdline = []  # gone (or not Linux): nothing to stop
-    if any(b"pagefind" in part for part in cmdline[:1]) and os.fsencode(str(site)) in cmdline:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, 9)
-        for _ in range(100):  # its files are closed once it is gone
-            if not Path(f"/proc/{pid}").exists():
-                break
-            time.sleep(0.05)
-    pid_file.unlink(missing_ok=True)

@@ -1,0 +1,145 @@
+"""Use cases that give the day back: a digest from the store, rendered (Markdown, JSON), the
+recent days for the feeds, the days for the site, `list`'s JSON, and `import` of a digest file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dailypapers import langdetect
+from dailypapers.errors import ConfigError
+from dailypapers.models import Digest, DigestEntry, Listing, ListingEntry, Paper, Summary, SummaryKey
+from dailypapers.render import markdown
+from dailypapers.render.site import SiteDay, SiteEntry
+from dailypapers.store import Store
+
+
+def digest(store: Store, date: str, lang: str, model: str | None = None) -> Digest:
+    """The day's papers in listing order, each with its newest summary in `lang` (by `model`)."""
+    entries = [DigestEntry(e.paper, e.upvotes, store.latest_summary(e.paper.id, lang, model))
+               for e in store.day(date)]
+    return Digest(date, lang, entries)
+
+
+def feed_digests(store: Store, lang: str, days: int = 30, model: str | None = None,
+                 until: str | None = None) -> list[Digest]:
+    """The digests of the `days` most recent days the store holds (up to `until`), oldest first,
+    for the feeds."""
+    dates = [d for d, _ in store.days() if until is None or d <= until]
+    return [digest(store, d, lang, model) for d in dates[-days:]] if days > 0 else []
+
+
+def render(d: Digest, fmt: str = "markdown") -> str:
+    """The digest as FORMAT.md Markdown or as JSON."""
+    if fmt == "markdown":
+        return markdown.render(d)
+    if fmt == "json":
+        return json.dumps(digest_json(d), ensure_ascii=False, indent=2) + "\n"
+    raise ConfigError(f"unknown format {fmt!r}; known formats: markdown, json")
+
+
+def digest_json(d: Digest) -> list[dict[str, Any]]:
+    """`render --format json`: one object per paper."""
+    return [_entry_json(d.date, e.paper, e.upvotes, [e.summary] if e.summary else []) for e in d.entries]
+
+
+def list_json(store: Store, date: str) -> list[dict[str, Any]]:
+    """`list --json`: each paper of the day with its newest summary per language, its findings and evidence."""
+    out = []
+    for e in store.day(date):
+        latest: dict[str, Summary] = {}
+        for s in store.summaries_for(e.paper.id):
+            latest.setdefault(s.key.lang, s)
+        out.append(_entry_json(date, e.paper, e.upvotes, list(latest.values()), e))
+    return out
+
+
+def _entry_json(date: str, p: Paper, upvotes: int | None, summaries: list[Summary],
+                entry: ListingEntry | None = None) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "id": p.id, "title": p.title, "url": p.url, "authors": p.authors, "upvotes": upvotes,
+        "thumbnail": p.thumbnail, "date": date, "version": p.version, "abstract": p.abstract,
+        "media_urls": p.media_urls, "num_comments": p.num_comments, "github_repo": p.github_repo,
+        "github_stars": p.github_stars, "project_page": p.project_page, "ai_keywords": p.ai_keywords,
+        "published_at": p.published_at, "categories": p.categories, "primary_category": p.primary_category,
+        "affiliations": p.affiliations, "comment": p.comment, "journal_ref": p.journal_ref, "doi": p.doi,
+        "pdf_link": p.pdf_link,
+        "summaries": {s.key.lang: s.as_dict() for s in summaries},
+        "summary_info": {s.key.lang: {"model": s.key.model, "text_source": s.key.text_source,
+                                      "prompt_version": s.key.prompt_version, "created_at": s.created_at,
+                                      "attempts": s.attempts}
+                         for s in summaries},
+        "findings": {s.key.lang: [f.as_dict() for f in s.findings] for s in summaries},
+        "evidence": {s.key.lang: [e.as_dict() for e in s.evidence] for s in summaries},
+    }
+    if entry is not None:
+        obj["upvotes_read_at"] = entry.upvotes_read_at
+        obj["source"] = entry.source
+    return obj
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    """What `import` stored: papers per day, the language, what it normalized or skipped."""
+
+    days: list[tuple[str, int]]
+    lang: str
+    notes: list[str]
+    warnings: list[str] = field(default_factory=list)  # lines skipped because they could not be read
+
+
+def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportReport:
+    """Read a FORMAT.md digest (or an older variant) into the store; the language is detected
+    from the text unless given. Importing the same file again changes nothing."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text ({e})")
+    parsed = markdown.parse(text, str(path))
+    all_text = " ".join(s.text for d in parsed.days for p in d.papers for s in p.sections)
+    lang = lang or langdetect.detect(all_text)
+    days = []
+    for day in parsed.days:
+        entries = [ListingEntry(day.date, Paper(p.id, p.title, p.authors, thumbnail=p.thumbnail),
+                                "import", upvotes=p.upvotes) for p in day.papers]
+        store.save_listing(Listing(day.date, "import", entries))
+        for p in day.papers:
+            if p.sections:
+                version = (store.paper(p.id) or Paper(p.id, p.title)).version or 0
+                key = SummaryKey(p.id, version, "import", lang, "import", "import")
+                if any(s.key == key and s.sections == p.sections for s in store.summaries_for(p.id, lang)):
+                    continue  # the same text imported again: keep the summary (and its date) as it is
+                store.save_summary(Summary(key, p.sections), replace=True)
+        days.append((day.date, len(day.papers)))
+    return ImportReport(days, lang, parsed.notes, parsed.warnings)
+
+
+
+
+def site_days(store: Store) -> list[SiteDay]:
+    """Every day the store holds, each paper with all its summaries (every language, newest
+    first), for the site."""
+    summaries: dict[str, list[Summary]] = {}
+    days = []
+    for date, _ in store.days():
+        entries = []
+        for e in store.day(date):
+            if e.paper.id not in summaries:
+                summaries[e.paper.id] = store.summaries_for(e.paper.id)
+            entries.append(SiteEntry(e.paper, e.upvotes, summaries[e.paper.id]))
+        days.append(SiteDay(date, entries))
+    return days
+
+
+def write_atomic(text: str, output: Path) -> None:
+    """Write `text` (UTF-8, LF) to `output` through a temporary file: readers never see half a file."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    tmp.replace(output)

@@ -1,0 +1,321 @@
+"""Use case: summarize a day's papers that have no summary yet for a language, model and prompt.
+
+Summaries run in worker threads; texts are read, answers checked and stored in the calling thread.
+Each paper's failure is recorded with its reason and costs that paper only; a budget, a circuit
+breaker (the provider failing again and again) and Ctrl-C stop the run cleanly, with the papers in
+flight stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from dailypapers import logs
+from dailypapers.config import Settings
+from dailypapers.cost import Budget, PriceTable
+from dailypapers.errors import ConfigError, DailyPapersError, LLMAuthError, LLMOutputError, StoreError
+from dailypapers.models import (HARD, Evidence, Failure, Finding, Paper, PaperText, Section, Summary, SummaryKey,
+                                TextSection, Usage)
+from dailypapers.pipeline.texts import TextReader
+from dailypapers.progress import NoProgress, Progress
+from dailypapers.store import Store
+from dailypapers.summarize.backends import Backend, Checker, Job
+
+
+@dataclass
+class SummarizeReport:
+    """What a summarize run did, for one day and language."""
+
+    date: str
+    lang: str
+    model: str
+    done: int = 0
+    skipped: int = 0
+    repaired: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    notes: list[str] = field(default_factory=list)  # what the reader could not do (kept going)
+    consecutive_errors: int = 0  # provider failures in a row, for the circuit breaker
+    stopped: str | None = None  # why the run stopped asking the provider, if it did
+    cost: float | None = None  # US dollars, None when the model has no known price
+    last_cost: float | None = None  # of the call collected last, for the budget
+
+
+def quality_checker(policy: str) -> Checker | None:
+    """The checks a summary must pass. standard: hard findings fail the paper, soft ones are
+    published and kept; strict: every finding fails it; off: no checks."""
+    if policy == "off":
+        return None
+    from dailypapers.checks.run import check_summary
+
+    def checker(sections: list[Section], job: Job) -> list[Finding]:
+        found = check_summary(sections, f"{job.paper.title}\n{job.text.text}", job.lang, job.paper.title)
+        return [replace(f, severity=HARD) for f in found] if policy == "strict" else found
+
+    return checker
+
+
+def evidence_for(sections: list[Section], job: Job) -> list[Evidence]:
+    """Where each figure, name and term of a summary stands in the text it was made from."""
+    from dailypapers.checks.evidence import find_evidence
+
+    text = job.text.sections or [TextSection("Abstract", job.paper.abstract or job.text.text, "abstract")]
+    return find_evidence(sections, job.lang, job.paper.title, text)
+
+
+def summary_key(paper: Paper, text: PaperText, lang: str, backend: Backend) -> SummaryKey:
+    return SummaryKey(paper.id, paper.version or 0, text.source, lang, backend.model_id,
+                      backend.prompt_version)
+
+
+def summarize(store: Store, settings: Settings, date: str, lang: str, backend: Backend,
+              force: bool = False, progress: Progress | None = None,
+              concurrency: int | None = None, reader: TextReader | None = None,
+              budget: Budget | None = None) -> SummarizeReport:
+    """Summarize the papers of `date` in the store that have no summary in `lang` by this backend
+    and prompt (all of them with `force`), store each as it comes, and record the run."""
+    if backend.languages is not None and lang not in backend.languages:
+        raise ConfigError(f"{backend.model_id} writes only {', '.join(sorted(backend.languages))}; "
+                          f"use --lang {sorted(backend.languages)[0]} or an LLM (--llm) for --lang {lang}")
+    progress = progress or NoProgress()
+    reader = reader or TextReader(store, settings)
+    report = SummarizeReport(date, lang, backend.model_id)
+    papers = [e.paper for e in store.day(date)]
+    todo: list[Paper] = []
+    for paper in reader.complete_metadata(papers):
+        probe = SummaryKey(paper.id, paper.version or 0, "", lang, backend.model_id, backend.prompt_version)
+        if not force and store.has_summary(probe, any_text_source=True):
+            report.skipped += 1
+        else:
+            todo.append(paper)
+    prices = PriceTable(settings.prices)
+    price = prices.price(backend.model_id)
+    if price is None:
+        if settings.budget is not None:
+            raise ConfigError(f"--budget needs a price for {backend.model_id}; add it under [prices] "
+                              "in the config file")
+        reader.notes.append(f"no price known for {backend.model_id}: cost not recorded "
+                            "(add it under [prices] in the config file)")
+    budget = budget or Budget(settings.budget, price)
+    report.cost = 0.0 if price else None
+    abandoned = store.close_abandoned_runs()
+    if abandoned:
+        reader.notes.append(f"{abandoned} earlier run(s) had been stopped before they finished; marked unfinished")
+    run_id = store.start_run("summarize", {"date": date, "lang": lang, "model": backend.model_id})
+    progress.start(f"summarize {date} [{lang}]", len(todo))
+    try:
+        _summarize_jobs(store, backend, reader, todo, report, run_id, progress,
+                        concurrency or settings.concurrency, force, quality_checker(settings.checks),
+                        settings.max_consecutive_failures, budget, prices)
+    finally:
+        progress.stop()
+        report.notes = reader.notes
+        try:
+            for f in report.failures:
+                store.record_failure(run_id, f, "summarize")
+            store.finish_run(run_id, "failed" if report.failures else "ok", report.done, report.usage, report.cost)
+        except StoreError as e:  # the record of the run is lost (a full disk); the report still says it all
+            report.notes.append(f"the record of this run could not be written: {e}")
+    return report
+
+
+def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: list[Paper],
+                    report: SummarizeReport, run_id: int, progress: Progress, concurrency: int,
+                    force: bool, checker: Checker | None, max_failures: int = 5,
+                    budget: Budget | None = None, prices: PriceTable | None = None) -> None:
+    """Summaries run in worker threads; texts are read and results stored here, in one thread."""
+    pending: dict[Future[Any], tuple[Job, SummaryKey]] = {}
+    estimates: dict[str, float] = {}
+    queue = list(reversed(todo))
+    stop_reason: str | None = None
+    budget = budget or Budget(None, None)
+    prices = prices or PriceTable()
+    ctrl_c = _CtrlC()
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+
+        def refill() -> None:
+            nonlocal stop_reason
+            while queue and len(pending) < concurrency and stop_reason is None and not ctrl_c.pressed:
+                paper = queue[-1]
+                try:
+                    text = reader.read(paper)
+                except Exception as e:  # noqa: BLE001 - whatever goes wrong with one paper costs that paper only
+                    queue.pop()
+                    why = str(e) if isinstance(e, DailyPapersError) else \
+                        f"its text could not be read ({type(e).__name__}: {e})"
+                    report.failures.append(Failure(paper.id, why))
+                    progress.advance(f"{paper.id} failed")
+                    continue
+                estimate = budget.estimate(_prompt_tokens(paper, text, report.lang) + ANSWER_TOKENS,
+                                           _answers_at_most(backend, checker))
+                if not budget.allows(estimate):
+                    stop_reason = (f"the budget of ${budget.limit:.2f} would be exceeded "
+                                   f"(spent ${budget.spent:.4f})")
+                    return
+                queue.pop()
+                budget.reserve(estimate)
+                estimates[paper.id] = estimate
+                job = Job(paper, text, report.lang, checker)
+                key = summary_key(paper, text, report.lang, backend)
+                pending[pool.submit(backend.summarize, job)] = (job, key)
+
+        def collect(future: Future[Any]) -> str | None:
+            job, key = pending.pop(future)
+            reason = _collect(store, future, job, key, report, run_id, progress, force, max_failures, prices)
+            budget.settle(estimates.pop(job.paper.id, 0.0), report.last_cost)
+            return reason
+
+        try:
+            with ctrl_c:
+                while (queue or pending) and not ctrl_c.pressed:
+                    refill()
+                    if not pending:
+                        break
+                    finished, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        stop_reason = collect(future) or stop_reason
+                        refill()  # a freed slot gets its next job now, not after the others are stored
+            if ctrl_c.pressed:
+                raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            # Stop cleanly: nothing new starts, the papers in flight finish and are stored.
+            stop_reason = "interrupted (Ctrl-C)"
+            progress.stop()
+            for future in list(pending):
+                if future.cancel():
+                    queue.append(pending.pop(future)[0].paper)
+            for future in list(pending):
+                collect(future)
+            raise
+        finally:
+            report.stopped = stop_reason
+            if stop_reason:
+                for paper in reversed(queue):
+                    report.failures.append(Failure(paper.id, f"not attempted: {stop_reason}"))
+
+
+class _CtrlC:
+    """While active (in the main thread), Ctrl-C sets `pressed` instead of raising KeyboardInterrupt
+    wherever the main thread happens to be: half-way through storing a summary, or between handing
+    a paper to a worker and noting it, where its paid-for answer would be lost. The loop stops at
+    the next safe point; a second Ctrl-C, while the papers in flight finish, aborts."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.getsignal(signal.SIGINT) or signal.default_int_handler
+            signal.signal(signal.SIGINT, self._press)
+        return self
+
+    def _press(self, signum: int, frame: Any) -> None:
+        self.pressed = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+
+ANSWER_TOKENS = 1000  # what one answer may cost, for the budget: three short paragraphs and the JSON
+
+
+def _prompt_tokens(paper: Paper, text: PaperText, lang: str) -> int:
+    """What the whole prompt of a paper costs: instructions, framing, title and text."""
+    from dailypapers.text import estimate_tokens
+    from dailypapers.summarize import prompts
+
+    prompt = prompts.build(paper, text, lang)
+    return estimate_tokens(prompt.system) + estimate_tokens(prompt.user)
+
+
+def _answers_at_most(backend: Backend, checker: Checker | None) -> int:
+    """How many answers one paper may take, for the budget: the first and its repairs (every
+    finding may be sent back with checks on; only an answer that is not JSON with them off)."""
+    repairs = getattr(backend, "repairs", None)
+    if not isinstance(repairs, int) or repairs < 0:
+        return 1
+    return 1 + (repairs if checker is not None else min(repairs, 1))
+
+
+def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, report: SummarizeReport,
+             run_id: int, progress: Progress, force: bool, max_failures: int = 5,
+             prices: PriceTable | None = None) -> str | None:
+    """Store one finished summary or record its failure; returns a reason to stop the run."""
+    report.last_cost = None
+    try:
+        draft = future.result()
+    except DailyPapersError as e:
+        _account(report, key.model, getattr(e, "usage", None), prices)
+        return _failed(report, job, e, progress, max_failures)
+    except Exception as e:  # a backend plugin's bug must not take the other papers down
+        report.failures.append(Failure(job.paper.id, f"{type(e).__name__}: {e}"))
+        progress.advance(f"{job.paper.id} failed")
+        return None
+    cost = _account(report, key.model, draft.usage, prices)
+    findings = draft.findings
+    if findings is None and job.checker is not None:  # a backend that does not check itself
+        findings = job.checker(draft.sections, job)
+    hard = [f for f in findings or [] if f.severity == HARD]
+    if hard:
+        reasons = "; ".join(f"{f.rule}: {f.reason}" for f in hard)
+        report.failures.append(Failure(job.paper.id, f"rejected by the checks: {reasons}"))
+        progress.advance(f"{job.paper.id} failed")
+        logs.event(logging.WARNING, f"{job.paper.id} rejected by the checks: {reasons}", event="rejected",
+                   paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=reasons)
+        return None
+    evidence = evidence_for(draft.sections, job) if job.checker is not None else []
+    try:
+        store.save_summary(Summary(key, draft.sections, draft.usage, findings=findings or [],
+                                   attempts=draft.attempts, cost=cost, evidence=evidence), run_id, replace=force)
+    except StoreError as e:  # a full disk, a damaged file: the answer was paid for and is lost; say so
+        report.failures.append(Failure(job.paper.id, f"the answer could not be stored: {e}"))
+        progress.advance(f"{job.paper.id} failed")
+        logs.event(logging.ERROR, f"{job.paper.id}: the answer could not be stored: {e}", event="failed",
+                   paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=str(e))
+        return None
+    logs.event(logging.INFO, f"{job.paper.id} summarized", event="summarized", paper=job.paper.id,
+               date=report.date, lang=report.lang, model=key.model, attempts=draft.attempts, cost=cost,
+               tokens=draft.usage.prompt_tokens + draft.usage.completion_tokens)
+    report.consecutive_errors = 0
+    report.done += 1
+    report.repaired += int(draft.repaired)
+    progress.advance(f"{job.paper.id} ok")
+    return None
+
+
+def _account(report: SummarizeReport, model: str, usage: Usage | None, prices: PriceTable | None) -> float | None:
+    """Add what a call spent to the run's accounts; returns its cost in dollars, if known."""
+    if usage is None:
+        return None
+    report.usage.add(usage)
+    cost = prices.cost(model, usage) if prices else None
+    report.last_cost = cost
+    if cost is not None and report.cost is not None:
+        report.cost += cost
+    return cost
+
+
+def _failed(report: SummarizeReport, job: Job, e: DailyPapersError, progress: Progress,
+            max_failures: int) -> str | None:
+    """Record one paper's failure; returns a reason to stop asking the provider, if there is one."""
+    report.failures.append(Failure(job.paper.id, str(e)))
+    progress.advance(f"{job.paper.id} failed")
+    logs.event(logging.WARNING, f"{job.paper.id} failed: {e}", event="failed", paper=job.paper.id,
+               date=report.date, lang=report.lang, model=report.model, reason=str(e))
+    if isinstance(e, LLMAuthError):
+        return f"the provider rejected the credentials ({e})"
+    if isinstance(e, LLMOutputError):  # the provider answered; the answer was unusable
+        report.consecutive_errors = 0
+        return None
+    report.consecutive_errors += 1
+    if report.consecutive_errors >= max_failures:
+        return f"the provider failed {report.consecutive_errors} times in a row (last: {e}); stopped asking it"
+    return None

@@ -1,0 +1,97 @@
+"""Use case: the text a summary reads, for each paper: stored full text, else arXiv's HTML or
+PDF (downloaded politely, cached, read in a limited child), else the abstract, cut to the budget."""
+
+from __future__ import annotations
+
+from dailypapers.config import Settings
+from dailypapers.errors import ConfigError, FullTextError, SourceError
+from dailypapers.fulltext.fetch import FullTextFetcher, read_text
+from dailypapers.http import RetryPolicy
+from dailypapers.models import Paper, PaperText, TextSection
+from dailypapers.pipeline.wiring import arxiv_client, arxiv_gate
+from dailypapers.sources.arxiv_atom import split_id
+from dailypapers.store import Store
+from dailypapers.summarize.prompts import overhead_tokens
+
+MIN_TEXT_TOKENS = 100  # of a paper's text a prompt keeps, however small --max-input-tokens is
+
+
+class TextReader:
+    """Finds the text each summary reads, in the order the settings give (`sources`); cut to the
+    token budget. One arXiv gate serves the API and the downloads."""
+
+    def __init__(self, store: Store, settings: Settings, sources: tuple[str, ...] | None = None,
+                 max_tokens: int | None = None) -> None:
+        self.store = store
+        self.sources = sources or settings.sources_order()
+        self.max_tokens = max_tokens or settings.max_input_tokens
+        gate = arxiv_gate(settings)
+        self.arxiv = arxiv_client(settings, gate)
+        policy = RetryPolicy(retries=min(settings.retries, 2), max_wait=settings.max_retry_wait)
+        self.fetcher = FullTextFetcher(settings.arxiv_url, settings.cache_dir / "papers", gate,
+                                       max_pdf_bytes=int(settings.max_pdf_mb * 1024 * 1024),
+                                       timeout=settings.timeout, policy=policy)
+        self.notes: list[str] = []
+
+    @property
+    def needs_arxiv(self) -> bool:
+        return any(s != "abstract" for s in self.sources)
+
+    def complete_metadata(self, papers: list[Paper]) -> list[Paper]:
+        """Ask arXiv for the version and metadata of papers that lack them (one request per 100)."""
+        lacking = [p.id for p in papers if p.version is None]
+        if not lacking or not self.needs_arxiv:
+            return papers
+        try:
+            found, missing = self.arxiv.by_ids(lacking)
+        except (SourceError, ConfigError) as e:
+            self.notes.append(f"arXiv metadata not available, versions unknown: {e}")
+            self.fetcher.unreachable = self.fetcher.unreachable or str(e)
+            return papers
+        for p in found:
+            self.store.save_arxiv_metadata(p)
+        if missing:
+            self.notes.append(f"arXiv does not know {len(missing)} paper(s): {', '.join(missing)}")
+        return [self.store.paper(p.id) or p for p in papers]
+
+    def sections(self, paper: Paper, source: str) -> list[TextSection]:
+        """One source's sections: as stored for this version, else fetched (and stored)."""
+        keep = paper.version is not None and source != "abstract"
+        stored = self.store.text(paper.id, paper.version, source) if keep and paper.version else None
+        if stored:
+            return stored
+        sections = self.fetcher.sections(paper, source)
+        if keep and paper.version:
+            self.store.save_text(paper.id, paper.version, source, sections)
+        return sections
+
+    def read(self, paper: Paper, sources: tuple[str, ...] | None = None) -> PaperText:
+        """The first source that gives text, cut so that the whole prompt (instructions and title
+        included) keeps to the budget; the sources that failed before it become a note."""
+        budget = max(MIN_TEXT_TOKENS, self.max_tokens - overhead_tokens(paper))
+        text, problems = read_text(self, paper, sources or self.sources, budget)
+        if problems:
+            self.notes.append(f"{paper.id} read the {text.source}: " + "; ".join(problems))
+        return text
+
+
+def paper_text(store: Store, settings: Settings, raw_id: str,
+               source: str | None = None) -> tuple[PaperText, list[str]]:
+    """The text a summary of this paper would read (for `dailypapers text`); the paper's arXiv
+    metadata is fetched first when the store lacks it."""
+    try:
+        paper_id, _ = split_id(raw_id)
+    except ValueError as e:
+        raise ConfigError(str(e))
+    reader = TextReader(store, settings, (source,) if source else None)
+    paper = store.paper(paper_id)
+    if paper is None or paper.version is None:
+        found, missing = reader.arxiv.by_ids([raw_id])
+        if missing:
+            raise SourceError(f"arXiv does not know the paper {raw_id}", paper_id=raw_id)
+        store.save_arxiv_metadata(found[0])
+        paper = store.paper(paper_id) or found[0]
+    return reader.read(paper), reader.notes
+
+
+__all__ = ["MIN_TEXT_TOKENS", "FullTextError", "TextReader", "paper_text"]

@@ -1,0 +1,75 @@
+"""What every use case starts from: the store, and the plugins built from the settings (a source,
+a backend, a publisher), each through its registry with its own small options."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from dailypapers.config import Settings, SiteOptions
+from dailypapers.cost import Budget, PriceTable
+from dailypapers.errors import ConfigError
+from dailypapers.http import PoliteGate
+from dailypapers.publish import publishers
+from dailypapers.sources import Source, sources
+from dailypapers.sources.arxiv import ArxivClient, client_from
+from dailypapers.store import Store
+from dailypapers.summarize.backends import Backend
+from dailypapers.summarize.backends import get_backend as _get_backend
+
+
+def open_store(settings: Settings) -> Store:
+    """The store of the settings' home (created, or migrated, on first use)."""
+    return Store.open(settings.db_path)
+
+
+def make_source(name: str, settings: Settings, categories: list[str] | None = None,
+                ids: list[str] | None = None) -> Source:
+    """The source registered as `name` (hf, arxiv, or a plugin's)."""
+    return sources.factory(name)(settings.source_options(categories or (), ids or ()), os.environ)
+
+
+def arxiv_gate(settings: Settings) -> PoliteGate:
+    """The arXiv politeness gate of a home: its delay, shared with every process of the home."""
+    return PoliteGate(settings.arxiv_delay, settings.arxiv_lock)
+
+
+def arxiv_client(settings: Settings, gate: PoliteGate | None = None) -> ArxivClient:
+    """The arXiv API client: the settings' delay, held across processes by a lock in the home."""
+    return client_from(settings.source_options(), gate or arxiv_gate(settings))
+
+
+def get_backend(spec: str | None, settings: Settings) -> Backend:
+    """The backend for `spec` (PROVIDER/MODEL), built from the settings' LLM options."""
+    return _get_backend(spec, settings.llm_options(), os.environ)
+
+
+def run_budget(settings: Settings, backend: Backend) -> Budget:
+    """One budget for a whole command, across the days it works through."""
+    return Budget(settings.budget, PriceTable(settings.prices).price(backend.model_id))
+
+
+def check_targets(targets: list[str], where: str) -> list[str]:
+    """`targets`, each a publisher that exists (a ConfigError naming the unknown ones otherwise)."""
+    known = publishers.names()
+    bad = [t for t in targets if t not in known]
+    if bad:
+        raise ConfigError(f"{where}: unknown target(s) {', '.join(bad)}; use {', '.join(known)}")
+    return list(dict.fromkeys(targets))
+
+
+def run_targets(settings: Settings) -> list[str]:
+    """Where `run` publishes each day, from the `publish` setting."""
+    return check_targets(settings.run_publishes(), f"publish {settings.publish!r}")
+
+
+def publish_targets(settings: Settings) -> list[str]:
+    """Where `publish` sends with no --to: e-mail when [email] names recipients, and the chat
+    services listed in [chat] services."""
+    out = ["email"] if settings.email.to else []
+    return check_targets(out + list(settings.chat.services), "[chat] services")
+
+
+def publisher(settings: Settings, target: str, site: SiteOptions | None = None) -> Any:
+    """The publisher registered as `target`, built from the settings' publish options."""
+    return publishers.factory(target)(settings.publish_options(site), os.environ)
