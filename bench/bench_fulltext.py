@@ -54,10 +54,10 @@ sys.path.insert(0, str(ROOT / "src"))  # harmless when the package is installed 
 import pypdfium2 as pdfium  # noqa: E402
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
+from dailypapers.errors import PDFTextError  # noqa: E402
 from dailypapers.fulltext.html import MAX_DEPTH, html_sections  # noqa: E402
 from dailypapers.fulltext.nesting import nesting_depth  # noqa: E402
 from dailypapers.fulltext.pdf import pdf_pages, pdf_sections, sections_from_pages  # noqa: E402
-from dailypapers.errors import PDFTextError  # noqa: E402
 from dailypapers.fulltext.sandbox import extract  # noqa: E402
 from dailypapers.fulltext.sections import render_sections  # noqa: E402
 
@@ -352,7 +352,8 @@ def bench_sandbox(files: list[Path], html: str, repeat: int) -> None:
         extract(kind, data, name)  # warm-up: starts the fork server
         times: dict[str, list[float]] = {"inline": [], "child": []}
         for rep in range(repeat):
-            runs = {"inline": lambda: inline[kind](data), "child": lambda: extract(kind, data, name)}
+            runs = {"inline": lambda k=kind, d=data: inline[k](d),
+                    "child": lambda k=kind, d=data, n=name: extract(k, d, n)}
             for which in (["inline", "child"] if rep % 2 == 0 else ["child", "inline"]):
                 gc.collect()
                 times[which].append(timed(runs[which]))

@@ -256,7 +256,8 @@ def db_size(path: Path) -> int:
 
 
 def line(name: str, r: dict[str, Any]) -> str:
-    return (f"{name:<10} {r['total']:8.2f} s   pages {r['pages']:>6,} (written {r['written']:>6,}, kept {r['kept']:>6,})"
+    return (f"{name:<10} {r['total']:8.2f} s   pages {r['pages']:>6,} "
+            f"(written {r['written']:>6,}, kept {r['kept']:>6,})"
             f"   read store {r['read store']:6.2f}  render {r['render']:6.2f}  pagefind {r['pagefind']:6.2f}"
             f"  feeds {r['feeds']:5.2f}  other {r['other']:6.2f}")
 

@@ -75,7 +75,8 @@ def main() -> None:
     for name, t in results.items():
         print(f"{name:<38} {t * 1000:>7.1f}ms {(t - base) * 1000:>9.1f}ms {t / base:>10.2f}x")
     slow = [n for n, t in results.items() if "dailypapers" in n and t >= AIM]
-    print(f"aim: every dailypapers --help under {AIM:.1f} s: " + ("met" if not slow else f"NOT met ({', '.join(slow)})"))
+    verdict = "met" if not slow else f"NOT met ({', '.join(slow)})"
+    print(f"aim: every dailypapers --help under {AIM:.1f} s: {verdict}")
 
 
 if __name__ == "__main__":

@@ -154,7 +154,8 @@ def main() -> None:
     print(f"elapsed       {mid['elapsed']:.3f} s  (ideal {args.papers / ideal:.3f} s)")
     print(f"throughput    {mid['rate']:.1f} papers/s")
     print(f"ideal         {ideal:.1f} papers/s  (concurrency / latency)")
-    print(f"ratio         {mid['rate'] / ideal:.3f}  (aim >= 0.9; at best {args.papers / ideal / (rounds * args.latency):.3f}"
+    best = args.papers / ideal / (rounds * args.latency)
+    print(f"ratio         {mid['rate'] / ideal:.3f}  (aim >= 0.9; at best {best:.3f}"
           f" here: {args.papers} papers need {rounds} rounds of {args.concurrency})")
     print(f"max_in_flight {mid['max_in_flight']}  (requests the fake held at once)")
     if not args.no_raw:

@@ -23,11 +23,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dailypapers.checks import check_summary  # noqa: E402
-from dailypapers.checks.topic import RULE as OFF_TOPIC  # noqa: E402
-from tests.check_corpus import BAD, GOOD  # noqa: E402
-from tests.quality_sets import (archive_set, extractive_figures, hard_rules, other_paper_pairs,  # noqa: E402
-                                role_set, soft_rates, wrong_paper_figures)
+from dailypapers.checks import check_summary
+from dailypapers.checks.topic import RULE as OFF_TOPIC
+from tests.check_corpus import BAD, GOOD
+from tests.quality_sets import (
+    archive_set,
+    extractive_figures,
+    hard_rules,
+    other_paper_pairs,
+    role_set,
+    soft_rates,
+    wrong_paper_figures,
+)
 
 
 def archive_figures() -> dict[str, Any] | None:
@@ -44,7 +51,8 @@ def archive_figures() -> dict[str, Any] | None:
                "caught_as_pipeline": sum(OFF_TOPIC in hard_rules(s, o, complete=True) for s, o in p),
                "caught_as_import": sum(OFF_TOPIC in hard_rules(s, o, complete=False) for s, o in p)}
         for kind, p in pairs.items()}
-    out["soft_per_genuine"] = {"as_read": soft_rates(items, complete=True), "as_import": soft_rates(items, complete=False)}
+    out["soft_per_genuine"] = {"as_read": soft_rates(items, complete=True),
+                               "as_import": soft_rates(items, complete=False)}
     out["seconds"] = round(time.perf_counter() - started, 1)
     return out
 
@@ -93,7 +101,8 @@ def main() -> None:
         print("extractive: ../shared/data/real/ is absent, skipped")
     else:
         print(f"extractive on {e['papers']} labelled abstracts: Performance Highlights holding a result "
-              f"{e['ph_result_share']:.1%} ({e['ph']} present; {e['ph_result_sentence_share']:.1%} of its sentences are "
+              f"{e['ph_result_share']:.1%} ({e['ph']} present; "
+              f"{e['ph_result_sentence_share']:.1%} of its sentences are "
               f"results), Technical Details holding a background sentence {e['td_background_share']:.1%} "
               f"({e['td_method_sentence_share']:.1%} of its sentences are method), What's New holding the idea "
               f"{e['wn_idea_share']:.1%}")

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from dailypapers.checks import HARD, check_summary
 from dailypapers.checks.injection import check_injection
-from dailypapers.models import Digest, DigestEntry, Paper, Section, Summary, SummaryKey
+from dailypapers.models import Digest, DigestEntry, Paper, Section, Summary, SummaryKey, format_order
 from dailypapers.render import markdown
 from dailypapers.render.markdown import (digest_url, escape_authors, escape_label, escape_text, escape_title, parse,
                                          render, unescape_text, unescape_title)
@@ -188,7 +188,7 @@ def test_the_escaped_markdown_reads_back_as_the_same_digest(hostile: tuple[Diges
     for p, e in zip(day.papers, d.entries):
         assert p.title == one_line(e.paper.title)
         assert p.authors == e.paper.authors
-        assert p.sections == markdown._format_order(e.summary.sections)
+        assert p.sections == format_order(e.summary.sections)
         assert p.thumbnail == digest_url(e.paper.thumbnail)
         assert p.upvotes == e.upvotes
     again = Digest(DATE, "ko", [entry(p.id, p.title, p.authors, [(s.label, s.text) for s in p.sections],

@@ -17,8 +17,8 @@ from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.errors import ConfigError
+from dailypapers.models import LANGUAGE_NAMES
 
-LANGUAGES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh": "Chinese"}
 _TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
 
 
@@ -406,7 +406,7 @@ def load_settings(**flags: object) -> Settings:
                 raw = ",".join(str(x) for x in raw)
             values[name] = _coerce(Settings, name, raw)
     settings = Settings(**values)  # type: ignore[arg-type]
-    if settings.lang not in LANGUAGES and not settings.lang.isalpha():
+    if settings.lang not in LANGUAGE_NAMES and not settings.lang.isalpha():
         raise ConfigError(f"--lang {settings.lang!r} is not a language code (ko, en, ja, zh, ...)")
     settings.hf_endpoint = settings.hf_endpoint.rstrip("/")
     settings.arxiv_url = settings.arxiv_url.rstrip("/")

@@ -144,7 +144,8 @@ class DeadlineTransport(httpx.HTTPTransport):
     """httpx's own transport, its connections made through a backend that keeps each exchange
     within the deadline `request` sets."""
 
-    def __init__(self, limits: httpx.Limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)) -> None:
+    def __init__(self, limits: httpx.Limits | None = None) -> None:
+        limits = limits or httpx.Limits(max_connections=64, max_keepalive_connections=32)
         super().__init__(verify=_ssl_context(), limits=limits)
         # httpx takes no network backend; its pool (httpcore's, public API) is made again with ours.
         self._pool = httpcore.ConnectionPool(

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 SECTION_LABELS = ("What's New", "Technical Details", "Performance Highlights")
 # JSON keys the LLM answers with, in the order of SECTION_LABELS.
 SECTION_KEYS = ("whats_new", "technical_details", "performance_highlights")
 VIDEO_SUFFIXES = (".mp4", ".webm")
+# The languages prompts and checks name (any other code works, named by its code).
+LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh": "Chinese"}
+
+T = TypeVar("T")
+
+
+def format_order(sections: list[T], label: Callable[[T], str | None] = lambda s: s.label) -> list[T]:  # type: ignore[attr-defined]
+    """The three labels in FORMAT.md order, in the places they hold; other labels stay where they
+    are. `label` reads the label of an item (a Section by default)."""
+    known = sorted((s for s in sections if label(s) in SECTION_LABELS),
+                   key=lambda s: SECTION_LABELS.index(label(s)))  # type: ignore[arg-type]
+    queue = iter(known)
+    return [next(queue) if label(s) in SECTION_LABELS else s for s in sections]
+
+
+def is_video(url: str) -> bool:
+    """Whether a media URL names a video (by its suffix, query and fragment aside)."""
+    return url.split("?", 1)[0].split("#", 1)[0].lower().endswith(VIDEO_SUFFIXES)
 
 
 @dataclass

@@ -42,7 +42,7 @@ def one_line(text: str) -> str:
 def utc_now() -> str:
     import datetime as dt
 
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 MAX_URL = 2_000

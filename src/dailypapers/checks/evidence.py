@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from dailypapers.checks._text import nfkc, section_name, sentence_spans
 from dailypapers.checks.links import SourceNames, name_candidates, name_found, name_in_source
-from dailypapers.checks.numbers import (_CURRENCIES, Figure, SourceFigures, source_figures, summary_figures,
-                                        supported)
+from dailypapers.checks.numbers import _CURRENCIES, Figure, SourceFigures, source_figures, summary_figures, supported
 from dailypapers.checks.terms import SourceTerms, source_terms, term_candidates, term_in_source
 from dailypapers.models import Evidence, Section, TextSection
 

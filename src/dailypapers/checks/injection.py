@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from dailypapers.checks import HARD, Finding
 from dailypapers.checks._text import clip, count_scripts, nfkc, section_name
@@ -252,7 +252,7 @@ def analyze_source(source: str) -> SourceInjections:
     return SourceInjections(source)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexicon_patterns(concept: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
     forms = LEXICON.get(concept, (concept,))
     ascii_forms = [re.escape(f) for f in forms if f.isascii()]

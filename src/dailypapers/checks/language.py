@@ -30,13 +30,12 @@ from dailypapers.checks._text import (
     section_name,
     split_sentences,
 )
-from dailypapers.models import Section
+from dailypapers.models import LANGUAGE_NAMES, Section
 
 RULE = "language"
 MIN_SHARE = 0.3
 LATIN_WEIGHT = 1 / 3
 MIN_LETTERS = 4  # weighted letters below which a text is too short to tell its language
-LANGUAGE_NAMES = {"ko": "Korean", "ja": "Japanese", "zh": "Chinese", "en": "English"}
 # The scripts a language is written in. Latin is always allowed for terms.
 TARGET_SCRIPTS: dict[str, tuple[str, ...]] = {
     "ko": ("hangul",), "ja": ("kana", "han"), "zh": ("han",),

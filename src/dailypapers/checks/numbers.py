@@ -80,7 +80,8 @@ _REFERENCE_WORDS = frozenset("""section sections sec secs table tables tab tabs 
     question questions rq no nos setting settings variant variants option options § jan january feb
     february mar march apr april may jun june jul july aug august sep sept september oct october nov
     november dec december 표 그림 식 수식 섹션 부록 알고리즘 정리 단계 스텝 예시 질문 과제 실험 제""".split())
-_REFERENCE_ENDS = ("第", "表", "図", "式", "付録", "ステップ", "アルゴリズム", "定理", "例", "图", "附录", "步骤", "算法")
+_REFERENCE_ENDS = ("第", "表", "図", "式", "付録", "ステップ", "アルゴリズム", "定理", "例",
+                   "图", "附录", "步骤", "算法")
 _LAST_WORD = re.compile(r"([A-Za-z]+\.?|§|[가-힣]+|[\u3040-\u30ff\u4e00-\u9fff]+)$")
 
 

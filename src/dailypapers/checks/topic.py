@@ -51,7 +51,8 @@ MIN_LETTERS = 120     # unless it is long enough to have named something of its 
 COMMON_WEIGHT, COMMON_CAP = 0.05, 0.5
 TITLE_COMMON_WEIGHT = 0.25  # a common word of the title counts a quarter in its coverage
 
-_LATIN_PHRASE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*(?:\s+[A-Za-z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*)*")
+_LATIN_WORD = r"[A-Za-z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*"
+_LATIN_PHRASE = re.compile(rf"{_LATIN_WORD}(?:\s+{_LATIN_WORD})*")
 _TITLE_HEAD = re.compile(r"^\s*([^:]{2,40}):")
 _INTRODUCED = re.compile(
     r"\b(?:we (?:\w+ly )?(?:propose|present|introduce|develop|release|build|design|call|name|term|dub)\w*|"

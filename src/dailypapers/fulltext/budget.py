@@ -26,7 +26,7 @@ def select(sections: list[TextSection], max_tokens: int) -> tuple[list[TextSecti
     order = sorted(range(len(sections)), key=lambda i: (PRIORITY.get(sections[i].kind, 9), i))
     kept: dict[int, TextSection] = {}
     left = max_tokens
-    for n, i in enumerate(order):
+    for i in order:
         s = sections[i]
         cost = estimate_tokens(s.title) + estimate_tokens(s.text)
         if cost <= left:

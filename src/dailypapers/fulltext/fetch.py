@@ -16,12 +16,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from dailypapers.errors import ExtractionFailed, FullTextError, Unavailable
+from dailypapers.errors import DownloadRefused, ExtractionFailed, FullTextError, GaveUp, LimitExceeded, Unavailable
 from dailypapers.fulltext.budget import select
 from dailypapers.fulltext.sandbox import ExtractLimits, extract
 from dailypapers.fulltext.sections import render_sections
 from dailypapers.http import HTML_PAGE, PDF_FILE, Limits, PoliteGate, RetryPolicy, guarded_client, request
-from dailypapers.errors import DownloadRefused, GaveUp, LimitExceeded
 from dailypapers.models import Paper, PaperText, TextSection
 
 DEFAULT_ARXIV_URL = "https://arxiv.org"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
 
 from dailypapers.errors import HTMLTextError
 from dailypapers.fulltext.nesting import nesting_depth

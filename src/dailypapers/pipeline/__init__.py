@@ -17,20 +17,70 @@ sends no mail). Must not import: `cli`. Reports through events, never by printin
 """
 
 from dailypapers.pipeline.day import DayRun, RunReport, digest_path, publish_day, run_days, summarize_days
-from dailypapers.pipeline.deliver import (PUBLISHED, PublishReport, StoreJournal, build_site, deliver, describe,
-                                          is_archive, publish)
-from dailypapers.pipeline.events import (Collect, Fetched, Published, Reporter, SiteBuilt, SteppedBack, Summarized,
-                                         TargetFailed, Waiting, Written)
+from dailypapers.pipeline.deliver import (
+                                          PUBLISHED,
+                                          PublishReport,
+                                          StoreJournal,
+                                          build_site,
+                                          deliver,
+                                          describe,
+                                          is_archive,
+                                          publish,
+)
+from dailypapers.pipeline.events import (
+                                          Collect,
+                                          Fetched,
+                                          Published,
+                                          Reporter,
+                                          SiteBuilt,
+                                          SteppedBack,
+                                          Summarized,
+                                          TargetFailed,
+                                          Waiting,
+                                          Written,
+)
 from dailypapers.pipeline.fetch import FetchReport, fetch
-from dailypapers.pipeline.output import (ImportReport, digest, digest_json, feed_digests, import_digest, list_json,
-                                         render, site_days, write_atomic)
-from dailypapers.pipeline.review import (CheckRow, EvalReport, check_day, evaluate_digest, source_sections,
-                                         source_text, stats)
-from dailypapers.pipeline.summarize import (ANSWER_TOKENS, SummarizeReport, evidence_for, quality_checker,
-                                            summarize, summary_key)
+from dailypapers.pipeline.output import (
+                                          ImportReport,
+                                          digest,
+                                          digest_json,
+                                          feed_digests,
+                                          import_digest,
+                                          list_json,
+                                          render,
+                                          site_days,
+                                          write_atomic,
+)
+from dailypapers.pipeline.review import (
+                                          CheckRow,
+                                          EvalReport,
+                                          check_day,
+                                          evaluate_digest,
+                                          source_sections,
+                                          source_text,
+                                          stats,
+)
+from dailypapers.pipeline.summarize import (
+                                          ANSWER_TOKENS,
+                                          SummarizeReport,
+                                          evidence_for,
+                                          quality_checker,
+                                          summarize,
+                                          summary_key,
+)
 from dailypapers.pipeline.texts import MIN_TEXT_TOKENS, TextReader, paper_text
-from dailypapers.pipeline.wiring import (arxiv_client, arxiv_gate, check_targets, get_backend, make_source,
-                                         open_store, publish_targets, publisher, run_budget, run_targets)
+from dailypapers.pipeline.wiring import (
+                                          arxiv_client,
+                                          arxiv_gate,
+                                          check_targets,
+                                          get_backend,
+                                          make_source,
+                                          open_store,
+                                          publish_targets,
+                                          publisher,
+                                          run_budget,
+                                          run_targets,
+)
 
 __all__ = [
     "ANSWER_TOKENS", "MIN_TEXT_TOKENS", "PUBLISHED", "CheckRow", "Collect", "DayRun", "EvalReport", "FetchReport",

@@ -117,7 +117,7 @@ def deliver(store: Store, settings: Settings, date: str, pubs: list[Any], report
             report = publish(store, settings, date, settings.lang, pub, again, update)
         except ConfigError:
             raise
-        except Exception as e:  # noqa: BLE001 - a target's failure (or its own bug) costs that target only
+        except Exception as e:
             reporter.event(TargetFailed(pub.target, describe(e)))
             failed = True
             continue

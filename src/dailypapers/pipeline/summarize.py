@@ -19,8 +19,19 @@ from dailypapers import logs
 from dailypapers.config import Settings
 from dailypapers.cost import Budget, PriceTable
 from dailypapers.errors import ConfigError, DailyPapersError, LLMAuthError, LLMOutputError, StoreError
-from dailypapers.models import (HARD, Evidence, Failure, Finding, Paper, PaperText, Section, Summary, SummaryKey,
-                                TextSection, Usage)
+from dailypapers.models import (
+    HARD,
+    Evidence,
+    Failure,
+    Finding,
+    Paper,
+    PaperText,
+    Section,
+    Summary,
+    SummaryKey,
+    TextSection,
+    Usage,
+)
 from dailypapers.pipeline.texts import TextReader
 from dailypapers.progress import NoProgress, Progress
 from dailypapers.store import Store
@@ -144,7 +155,7 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                 paper = queue[-1]
                 try:
                     text = reader.read(paper)
-                except Exception as e:  # noqa: BLE001 - whatever goes wrong with one paper costs that paper only
+                except Exception as e:
                     queue.pop()
                     why = str(e) if isinstance(e, DailyPapersError) else \
                         f"its text could not be read ({type(e).__name__}: {e})"
@@ -229,8 +240,8 @@ ANSWER_TOKENS = 1000  # what one answer may cost, for the budget: three short pa
 
 def _prompt_tokens(paper: Paper, text: PaperText, lang: str) -> int:
     """What the whole prompt of a paper costs: instructions, framing, title and text."""
-    from dailypapers.text import estimate_tokens
     from dailypapers.summarize import prompts
+    from dailypapers.text import estimate_tokens
 
     prompt = prompts.build(paper, text, lang)
     return estimate_tokens(prompt.system) + estimate_tokens(prompt.user)

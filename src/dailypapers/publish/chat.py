@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
-from dailypapers.errors import ConfigError, PublishError
+from dailypapers.errors import ConfigError, GaveUp, LimitExceeded, PublishError
 from dailypapers.http import SERVICE_ANSWER, RetryPolicy, make_client, request, server_wait
-from dailypapers.errors import GaveUp, LimitExceeded
 from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, Paper
 from dailypapers.text import one_line, safe_url
 

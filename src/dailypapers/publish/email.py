@@ -30,10 +30,9 @@ from email.utils import formatdate, make_msgid, parseaddr
 from typing import TYPE_CHECKING
 
 from dailypapers.errors import ConfigError, PublishError
-from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, Section
+from dailypapers.models import Digest, DigestEntry, format_order
 from dailypapers.publish.chat import published
-from dailypapers.text import safe_url
-from dailypapers.text import one_line
+from dailypapers.text import one_line, safe_url
 
 if TYPE_CHECKING:
     from dailypapers.config import PublishOptions
@@ -94,12 +93,6 @@ def email_config(options: PublishOptions, env: Mapping[str, str]) -> EmailConfig
 
 # -- the message --------------------------------------------------------------------------------------
 
-def _ordered(sections: list[Section]) -> list[Section]:
-    known = sorted((s for s in sections if s.label in SECTION_LABELS),
-                   key=lambda s: SECTION_LABELS.index(s.label))  # type: ignore[arg-type]
-    return known + [s for s in sections if s.label not in SECTION_LABELS]
-
-
 def _links(e: DigestEntry) -> list[tuple[str, str]]:
     p = e.paper
     out = [("arXiv", p.url), ("PDF", p.pdf_url)]
@@ -130,7 +123,7 @@ def text_body(digest: Digest, prefix: str = "Daily Papers") -> str:
             out.append(f"   Votes: {e.upvotes}")
         out.append("")
         assert e.summary is not None
-        for s in _ordered(e.summary.sections):
+        for s in format_order(e.summary.sections):
             text = one_line(s.text)
             out.extend(wrap.wrap(f"{s.label}: {text}" if s.label else f"- {text}"))
             out.append("")
@@ -188,7 +181,7 @@ def html_body(digest: Digest, prefix: str = "Daily Papers") -> str:
         if meta:
             out.append(f'<p style="margin:0 0 12px 0;color:#52525b;font-size:14px;">{" &middot; ".join(meta)}</p>')
         assert e.summary is not None
-        for s in _ordered(e.summary.sections):
+        for s in format_order(e.summary.sections):
             label = f"<strong>{esc(s.label)}</strong>: " if s.label else "&bull; "
             out.append(f'<p style="margin:0 0 10px 0;">{label}{esc(one_line(s.text))}</p>')
         links = " &middot; ".join(f'<a href="{esc(url)}" style="color:#1d4ed8;">{esc(name)}</a>'

@@ -25,8 +25,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from dailypapers.http import MEDIA_FILE, Limits, RetryPolicy, guarded_client, request
 from dailypapers.errors import DownloadRefused, GaveUp, LimitExceeded
+from dailypapers.http import MEDIA_FILE, Limits, RetryPolicy, guarded_client, request
 from dailypapers.text import safe_url
 
 HF_MEDIA_HOSTS = frozenset({"cdn-thumbnails.huggingface.co", "cdn-uploads.huggingface.co"})
@@ -215,7 +215,7 @@ class MediaCache:
         build."""
         try:
             return self._download(url)
-        except Exception as e:  # noqa: BLE001 - a library's error on one hostile URL or body
+        except Exception as e:
             self.report.failed.append((url, f"{type(e).__name__}: {e}"))
             return None
 

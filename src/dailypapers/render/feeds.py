@@ -21,8 +21,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 
-from dailypapers.models import Digest, DigestEntry, Section
-from dailypapers.render.markdown import _format_order
+from dailypapers.models import Digest, DigestEntry, Section, format_order, is_video
 from dailypapers.text import one_line
 
 KINDS = ("rss", "atom", "json")
@@ -100,7 +99,7 @@ def _url(base_url: str | None, rel: str) -> str | None:
 
 
 def _day_start(date: str) -> dt.datetime:
-    return dt.datetime.combine(dt.date.fromisoformat(date), dt.time(0, 0), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(dt.date.fromisoformat(date), dt.time(0, 0), tzinfo=dt.UTC)
 
 
 def _instant(stamp: str | None) -> dt.datetime | None:
@@ -110,7 +109,7 @@ def _instant(stamp: str | None) -> dt.datetime | None:
         when = dt.datetime.fromisoformat(stamp)
     except ValueError:
         return None
-    return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def _updated(published: dt.datetime, entries: list[DigestEntry]) -> dt.datetime:
@@ -120,7 +119,7 @@ def _updated(published: dt.datetime, entries: list[DigestEntry]) -> dt.datetime:
 
 def _sections(entry: DigestEntry) -> list[Section]:
     assert entry.summary is not None
-    return _format_order(entry.summary.sections)
+    return format_order(entry.summary.sections)
 
 
 def _authors(entry: DigestEntry) -> list[str]:
@@ -168,7 +167,6 @@ def _summarized(d: Digest) -> list[DigestEntry]:
 
 
 def _image(url: str | None) -> str | None:
-    from dailypapers.render.markdown import is_video
 
     url = clean(url).strip()
     return url if url.startswith(("https://", "http://")) and not is_video(url) else None
@@ -228,7 +226,7 @@ def _feed(kind: str, lang: str, digests: list[Digest], per: str, base_url: str |
     elif digests:
         updated = _day_start(max(d.date for d in digests))
     else:
-        updated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        updated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     unit = "one entry per paper" if per == "paper" else "one entry per day"
     return _Feed(
         kind=kind, lang=lang, per=per,
@@ -270,7 +268,7 @@ def _rfc822(when: dt.datetime) -> str:
 
 
 def _rfc3339(when: dt.datetime) -> str:
-    return when.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return when.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _rss(feed: _Feed) -> str:

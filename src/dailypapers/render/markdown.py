@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from html.entities import html5
 
 from dailypapers.errors import FormatError
-from dailypapers.models import SECTION_LABELS, VIDEO_SUFFIXES, Digest, Section
+from dailypapers.models import Digest, Section, format_order, is_video
 from dailypapers.text import arxiv_id, one_line
 
 ABS_PREFIX = "https://arxiv.org/abs/"
@@ -41,17 +41,13 @@ def render(digest: Digest) -> str:
         if entry.upvotes is not None:
             out.append(f"Vote: {entry.upvotes}\n\n")
         out.append(f"Authors: {escape_authors([_flat(a) for a in p.authors])}\n\n")
-        for s in _format_order(entry.summary.sections):
+        for s in format_order(entry.summary.sections):
             if s.label is not None:
                 out.append(f"- ***{escape_label(_flat(s.label))}***: {escape_text(_flat(s.text))}\n")
             else:
                 out.append(f"- {escape_text(_flat(s.text), bullet=True)}\n")
         out.append("\n")
     return "".join(out)
-
-
-def is_video(url: str) -> bool:
-    return url.split("?", 1)[0].split("#", 1)[0].lower().endswith(VIDEO_SUFFIXES)
 
 
 def _thumbnail_lines(url: str) -> str:
@@ -63,14 +59,6 @@ def _thumbnail_lines(url: str) -> str:
 def _flat(text: str) -> str:
     # Text is stored on one line already; this only guards the layout against a stray newline.
     return re.sub(r"\s*[\r\n]\s*", " ", text) if "\n" in text or "\r" in text else text
-
-
-def _format_order(sections: list[Section]) -> list[Section]:
-    """The three labels in FORMAT.md order, in the places they hold; other labels stay where they are."""
-    known = sorted((s for s in sections if s.label in SECTION_LABELS),
-                   key=lambda s: SECTION_LABELS.index(s.label))
-    queue = iter(known)
-    return [next(queue) if s.label in SECTION_LABELS else s for s in sections]
 
 
 # -- URLs ---------------------------------------------------------------------------------------

@@ -156,7 +156,7 @@ def announcement_window(date: str) -> tuple[dt.datetime | None, dt.datetime | No
         return None, None
     end_day = _previous_weekday(day)
     start_day = _previous_weekday(end_day)
-    to_utc = dt.timezone.utc
+    to_utc = dt.UTC
     start = dt.datetime.combine(start_day, dt.time(14), EASTERN).astimezone(to_utc)
     end = dt.datetime.combine(end_day, dt.time(14), EASTERN).astimezone(to_utc)
     return start, end

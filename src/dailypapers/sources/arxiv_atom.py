@@ -5,7 +5,6 @@ declares them once and mostly does not. Namespace URIs are the same, so one pars
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 

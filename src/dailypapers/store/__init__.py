@@ -1,14 +1,17 @@
 """The store: the only code that speaks SQL. SQLite by default (any SQLAlchemy URL works).
 
 Every write is one transaction, so a crash never leaves half a listing or half a summary.
+
+Owns: the schema, its append-only migrations, and every query. Must not import: another stage
+(sources, fulltext, summarize, checks, render, publish), the pipeline.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,10 +19,31 @@ from urllib.parse import quote
 import sqlalchemy as sa
 
 from dailypapers.errors import StoreError
-from dailypapers.models import (Evidence, Failure, Finding, Listing, ListingEntry, Paper, Section, Summary, SummaryKey,
-                                TextSection, Usage)
-from dailypapers.store.schema import (MIGRATIONS, failures, fetches, listings, papers, publications, runs,
-                                      schema_migrations, summaries, texts)
+from dailypapers.models import (
+    Evidence,
+    Failure,
+    Finding,
+    Listing,
+    ListingEntry,
+    Paper,
+    Section,
+    Summary,
+    SummaryKey,
+    TextSection,
+    Usage,
+)
+from dailypapers.store.schema import (
+    MIGRATIONS,
+    failures,
+    fetches,
+    listings,
+    papers,
+    publications,
+    runs,
+    schema_migrations,
+    summaries,
+    texts,
+)
 from dailypapers.text import strip_userinfo, utc_now
 
 _PAPER_META = ("num_comments", "github_repo", "github_stars", "project_page", "ai_keywords",

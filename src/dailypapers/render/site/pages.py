@@ -38,14 +38,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from dailypapers import langdetect
-from dailypapers.models import (
-    SECTION_LABELS,
-    VIDEO_SUFFIXES,
-    Digest,
-    DigestEntry,
-    Paper,
-    Summary,
-)
+from dailypapers.models import Digest, DigestEntry, Paper, Summary, format_order
 from dailypapers.render import feeds as feed_render
 from dailypapers.render.site import i18n
 from dailypapers.render.site.evidence import annotated
@@ -210,16 +203,9 @@ def ordered_sections(summary: Summary) -> list[dict[str, Any]]:
     """The sections in FORMAT.md order, each with its name (the label, or `Point N` for an old
     unlabeled bullet: how the checks and the evidence name it)."""
     named = [(s, s.label if s.label is not None else f"Point {i + 1}") for i, s in enumerate(summary.sections)]
-    known = sorted((x for x in named if x[0].label in SECTION_LABELS),
-                   key=lambda x: SECTION_LABELS.index(x[0].label))  # type: ignore[arg-type]
-    queue = iter(known)
-    ordered = [next(queue) if s.label in SECTION_LABELS else (s, name) for s, name in named]
+    ordered = format_order(named, lambda x: x[0].label)
     return [{"label": s.label, "label_lang": text_lang(s.label) if s.label else None, "text": s.text,
              "name": name} for s, name in ordered]
-
-
-def _is_video(url: str) -> bool:
-    return url.split("?", 1)[0].split("#", 1)[0].lower().endswith(VIDEO_SUFFIXES)
 
 
 class SiteModel:

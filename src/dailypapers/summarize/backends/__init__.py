@@ -15,7 +15,6 @@ from dailypapers.errors import NoLLMConfigured
 from dailypapers.models import Finding, Paper, PaperText, Section, Usage
 from dailypapers.plugins import Registry
 
-
 Checker = Callable[[list[Section], "Job"], list[Finding]]
 
 
