@@ -340,3 +340,14 @@ def atom_entry(paper_id: str, version: int, title: str, authors: list[str], abst
             f'<arxiv:primary_category term="{categories[0]}"/>{names}'
             f'<link href="https://arxiv.org/pdf/{paper_id}v{version}" rel="related" type="application/pdf" title="pdf"/>'
             "</entry>\n")
+
+
+class Fixed(FakeServer):
+    """Answers every request with the same answer."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__()
+        self.fixed = answer
+
+    def answer(self, request: Recorded) -> Answer:
+        return self.fixed

@@ -10,22 +10,13 @@ import zlib
 
 import pytest
 
-from dailypapers.http import Limits, RetryPolicy, make_client, request
 from dailypapers.errors import LimitExceeded
-from tests.fakes import Answer, FakeServer, Recorded
+from dailypapers.http import Limits, RetryPolicy, make_client, request
+from tests.fakes import Answer, FakeServer, Fixed
 
 MB = 1024 * 1024
 # 1 GiB of zeros, gzipped: about 1 MB on the wire.
 BOMB = gzip.compress(bytes(1024 * MB), compresslevel=9)
-
-
-class Serve(FakeServer):
-    def __init__(self, answer: Answer) -> None:
-        super().__init__()
-        self.fixed = answer
-
-    def answer(self, request: Recorded) -> Answer:
-        return self.fixed
 
 
 def get(fake: FakeServer, limits: Limits, retries: int = 2) -> bytes:
@@ -37,7 +28,7 @@ def get(fake: FakeServer, limits: Limits, retries: int = 2) -> bytes:
 
 def test_a_gzip_bomb_stops_at_the_cap_of_decoded_bytes_with_bounded_memory() -> None:
     assert len(BOMB) < 2 * MB
-    with Serve(Answer(200, BOMB, {"Content-Encoding": "gzip"})) as fake:
+    with Fixed(Answer(200, BOMB, {"Content-Encoding": "gzip"})) as fake:
         tracemalloc.start()
         try:
             with pytest.raises(LimitExceeded, match="over the limit of 10,485,760 bytes .decoded."):
@@ -54,19 +45,19 @@ def test_a_gzip_bomb_stops_at_the_cap_of_decoded_bytes_with_bounded_memory() -> 
                                            ("deflate", zlib.compress(b"hello " * 50_000)[2:-4])],
                          ids=["gzip", "deflate", "raw-deflate"])
 def test_an_encoded_body_is_decoded(encoding: str, body: bytes) -> None:
-    with Serve(Answer(200, body, {"Content-Encoding": encoding})) as fake:
+    with Fixed(Answer(200, body, {"Content-Encoding": encoding})) as fake:
         assert get(fake, Limits(MB, 30)) == b"hello " * 50_000
 
 
 def test_an_encoding_we_did_not_ask_for_is_refused() -> None:
-    with Serve(Answer(200, b"\x8b\x00junk", {"Content-Encoding": "br"})) as fake:
+    with Fixed(Answer(200, b"\x8b\x00junk", {"Content-Encoding": "br"})) as fake:
         with pytest.raises(LimitExceeded, match="encoded as 'br'"):
             get(fake, Limits(MB, 30))
         assert fake.requests[0].headers["accept-encoding"] == "gzip, deflate"
 
 
 def test_a_declared_length_over_the_cap_is_refused_before_reading() -> None:
-    with Serve(Answer(200, b"x" * 1000, declared=5 * MB)) as fake:
+    with Fixed(Answer(200, b"x" * 1000, declared=5 * MB)) as fake:
         with pytest.raises(LimitExceeded, match="5,242,880 bytes, over the limit of 1,048,576; not read"):
             get(fake, Limits(MB, 30))
 
@@ -75,12 +66,12 @@ def test_a_declared_length_over_the_cap_is_refused_before_reading() -> None:
 def test_a_server_that_drips_is_given_up_on_at_the_deadline(body: bytes) -> None:
     """A byte every 20 ms: each read is well within the read timeout, so only the deadline of the
     whole exchange stops it, whether it drips the headers or the body."""
-    with Serve(Answer(200, body, {"X-Padding": "p" * 100}, drip=0.02)) as fake:
+    with Fixed(Answer(200, body, {"X-Padding": "p" * 100}, drip=0.02)) as fake:
         with pytest.raises(LimitExceeded, match="deadline of 1 s"):
             get(fake, Limits(MB, 1.0))
         assert len(fake.requests) == 1  # not retried
 
 
 def test_an_answer_within_its_limits_is_read_whole() -> None:
-    with Serve(Answer(200, b'{"ok": true}')) as fake:
+    with Fixed(Answer(200, b'{"ok": true}')) as fake:
         assert get(fake, Limits(MB, 30)) == b'{"ok": true}'

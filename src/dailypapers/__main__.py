@@ -1,3 +1,5 @@
+"""`python -m dailypapers`: the command line."""
+
 from dailypapers.cli import main
 
 main()

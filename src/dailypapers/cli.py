@@ -123,7 +123,7 @@ class _Printer:
             click.echo(f"{event.target}: failed: {event.reason}", err=True)
 
 
-class _PluginChoice(click.ParamType):
+class _PluginChoice(click.ParamType):  # type: ignore[type-arg]  # generic in new click only; click>=8.1 is allowed
     """A name from one plugin registry (sources, publish targets), looked up only when used, so
     `--help` of other commands stays fast."""
 
@@ -155,6 +155,7 @@ date_option = click.option("--date", "date", metavar="YYYY-MM-DD",
 
 
 def range_options(f: Any) -> Any:
+    """The --since and --until options of a command that works through a range of days."""
     f = click.option("--until", metavar="YYYY-MM-DD", help="With --since: the last day [default: today].")(f)
     return click.option("--since", metavar="YYYY-MM-DD", help="Work through the days from this one.")(f)
 lang_option = click.option("--lang", default=None, metavar="CODE",
@@ -632,4 +633,5 @@ def demo(ctx: click.Context, output: Path | None) -> None:
 
 
 def main() -> None:
+    """The `dailypapers` command (the console script)."""
     cli(prog_name="dailypapers")

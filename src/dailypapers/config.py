@@ -86,6 +86,9 @@ _SECTIONS: dict[str, type] = {"email": EmailSettings, "chat": ChatSettings}
 
 @dataclass
 class Settings:
+    """Every setting of a run, from its flag, environment variable, config file or default
+    (`load_settings` reads them in that order). What each is: the `doc` of its declaration."""
+
     home: Path = setting(None, "DAILYPAPERS_HOME", doc="where the database, caches and outputs live")
     lang: str = setting("ko", "DAILYPAPERS_LANG", doc="the language of the summaries")
     llm: str | None = setting(None, "DAILYPAPERS_LLM", doc="PROVIDER/MODEL that writes the summaries")
@@ -142,34 +145,43 @@ class Settings:
         return list(dict.fromkeys(t.strip() for t in (self.publish or "").split(",") if t.strip()))
 
     def http_options(self) -> HTTPOptions:
+        """What a plugin that talks HTTP is given: its timeout, retries and longest wait."""
         return HTTPOptions(self.timeout, self.retries, self.max_retry_wait)
 
     def source_options(self, categories: list[str] | tuple[str, ...] = (),
                        ids: list[str] | tuple[str, ...] = ()) -> SourceOptions:
+        """What a source is given; `categories` and `ids` are those of `fetch --source arxiv`."""
         return SourceOptions(self.timeout, self.retries, self.max_retry_wait, self.hf_endpoint, self.hf_page_size,
                              self.max_papers, self.arxiv_api_url, self.arxiv_delay, self.arxiv_lock,
                              self.cache_dir, tuple(categories), tuple(ids))
 
     def llm_options(self) -> LLMOptions:
+        """What an LLM backend is given."""
         return LLMOptions(self.timeout, self.retries, self.max_retry_wait, self.openai_base_url,
                           self.llm_rpm, self.llm_tpm)
 
     def site_options(self, out_dir: Path | None = None, langs: list[str] | None = None,
                      base_url: str | None = None, download_media: bool = True, search: bool = True,
                      media_hosts: tuple[str, ...] = ()) -> SiteOptions:
+        """Where and how the site is built: `out_dir` (default: the setting site_dir, else HOME/site), only
+        `langs` (None: every language), the site's public `base_url` for its feeds, and whether to
+        download media and build the search index."""
         return SiteOptions(Path(out_dir or self.site_dir or self.home / "site"), self.cache_dir / "media",
                            self.lang, self.hf_endpoint, media_hosts, tuple(langs) if langs else None,
                            download_media, search, base_url, min(self.timeout, 30.0))
 
     def publish_options(self, site: SiteOptions | None = None) -> PublishOptions:
+        """What a publisher is given; `site` defaults to `site_options()`."""
         return PublishOptions(self.timeout, self.retries, self.max_retry_wait, self.lang, self.email, self.chat,
                               site or self.site_options())
 
     @property
     def run_lock(self) -> Path:
+        """The lock file that lets one run at a time work on this home."""
         return self.home / "locks" / "run.lock"
 
     def sources_order(self) -> tuple[str, ...]:
+        """The text sources a summary tries, in order; ConfigError when the setting names another."""
         order = tuple(x.strip() for x in self.text_sources.split(",") if x.strip())
         bad = [x for x in order if x not in ("html", "pdf", "abstract")]
         if bad or not order:
@@ -179,20 +191,25 @@ class Settings:
 
     @property
     def cache_dir(self) -> Path:
+        """Where downloads and API answers are cached."""
         return self.home / "cache"
 
     @property
     def arxiv_lock(self) -> Path:
+        """The lock file that paces arXiv requests across every process of this home."""
         return self.home / "locks" / "arxiv.lock"
 
     @property
     def db_path(self) -> Path:
+        """The SQLite database of this home."""
         return self.home / "dailypapers.db"
 
     def today(self) -> str:
+        """Today's date (YYYY-MM-DD) in the setting's time zone, else the machine's."""
         return dt.datetime.now(self.tzinfo()).date().isoformat()
 
     def tzinfo(self) -> dt.tzinfo | None:
+        """The setting's time zone, or None for the machine's; ConfigError for an unknown name."""
         if not self.timezone:
             return None
         try:
@@ -265,11 +282,13 @@ class PublishOptions(HTTPOptions):
 
 
 def default_home() -> Path:
+    """Where a home lives when none is given: $XDG_DATA_HOME/dailypapers (~/.local/share/dailypapers)."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "dailypapers"
 
 
 def config_path() -> Path:
+    """The config file: $DAILYPAPERS_CONFIG, else $XDG_CONFIG_HOME/dailypapers/config.toml."""
     explicit = os.environ.get("DAILYPAPERS_CONFIG")
     if explicit:
         return Path(explicit)
@@ -289,22 +308,22 @@ def _read_file(path: Path) -> dict[str, object]:
     except FileNotFoundError:
         return {}
     except OSError as e:
-        raise ConfigError(f"config file {path} cannot be read: {e.strerror}")
+        raise ConfigError(f"config file {path} cannot be read: {e.strerror}", path=str(path))
     if not stat.S_ISREG(info.st_mode):
-        raise ConfigError(f"config file {path} is not a regular file")
+        raise ConfigError(f"config file {path} is not a regular file", path=str(path))
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise ConfigError(f"config file {path} can be changed by other users (mode {stat.S_IMODE(info.st_mode):o}); "
-                          f"make it yours alone: chmod go-w {path}")
+                          f"make it yours alone: chmod go-w {path}", path=str(path), hint=f"chmod go-w {path}")
     if info.st_size > MAX_CONFIG_BYTES:
-        raise ConfigError(f"config file {path} is {info.st_size:,} bytes; a config file is far smaller")
+        raise ConfigError(f"config file {path} is {info.st_size:,} bytes; a config file is far smaller", path=str(path))
     try:
         with open(path, "rb") as f:  # opened once it is known to be a regular file: no FIFO can hang us
             data = f.read(MAX_CONFIG_BYTES + 1)
         return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError(f"config file {path} is not valid TOML: {e}")
+        raise ConfigError(f"config file {path} is not valid TOML: {e}", path=str(path))
     except OSError as e:
-        raise ConfigError(f"config file {path} cannot be read: {e.strerror}")
+        raise ConfigError(f"config file {path} cannot be read: {e.strerror}", path=str(path))
 
 
 def _env_names() -> dict[str, str]:
@@ -344,9 +363,9 @@ def _coerce(cls: type, name: str, value: object, where: str = "setting") -> obje
         if kind is int:
             if isinstance(value, float) and not value.is_integer():
                 raise ValueError("a whole number")
-            return int(value)  # type: ignore[call-overload]
+            return int(value)  # type: ignore[call-overload]  # any value of the file or the environment: int() says what is wrong
         if kind is float:
-            return float(value)  # type: ignore[arg-type]
+            return float(value)  # type: ignore[arg-type]  # as for int() above
         if isinstance(value, (dict, list)):
             raise ValueError("a single value")
         return str(value)
@@ -359,17 +378,18 @@ def _section(name: str, raw: object) -> Any:
     secrets are refused, each value read as its field's type, then checked."""
     cls = _SECTIONS[name]
     if not isinstance(raw, dict):
-        raise ConfigError(f"config file {config_path()}: [{name}] must be a table")
+        raise ConfigError(f"config file {config_path()}: [{name}] must be a table", path=str(config_path()))
     secret = sorted(k for k in raw if any(w in k.lower() for w in ("password", "token", "secret", "webhook",
                                                                    "key", "user")))
     if secret:
         raise ConfigError(f"config file {config_path()}: keep {', '.join(secret)} out of [{name}]; secrets "
-                          f"come from the environment only ({_SECRETS_OF[name]})")
+                          f"come from the environment only ({_SECRETS_OF[name]})", path=str(config_path()),
+                          hint=f"keep {', '.join(secret)} out of the config file; secrets come from the environment")
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"config file {config_path()}: [{name}] has unknown settings: {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(known))})")
+                          f"(known: {', '.join(sorted(known))})", path=str(config_path()))
     return cls(**{k: _coerce(cls, k, v, f"[{name}]") for k, v in raw.items() if v is not None})
 
 
@@ -379,12 +399,14 @@ def load_settings(**flags: object) -> Settings:
     known = {f.name for f in fields(Settings)}
     unknown = set(file_values) - known - {"api_key", "token"}
     if unknown:
-        raise ConfigError(f"config file {config_path()} has unknown settings: {', '.join(sorted(unknown))}")
+        raise ConfigError(f"config file {config_path()} has unknown settings: {', '.join(sorted(unknown))}",
+                          path=str(config_path()))
     if {"api_key", "token"} & set(file_values):
         raise ConfigError(f"config file {config_path()}: keep secrets in the environment "
-                          "(OPENAI_API_KEY, HF_TOKEN), not in the config file")
+                          "(OPENAI_API_KEY, HF_TOKEN), not in the config file", path=str(config_path()),
+                          hint="keep secrets in the environment (OPENAI_API_KEY, HF_TOKEN)")
     env = _env_names()
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for name in known:
         raw: object = None
         if flags.get(name) is not None:
@@ -405,7 +427,7 @@ def load_settings(**flags: object) -> Settings:
             if name == "publish" and isinstance(raw, list):
                 raw = ",".join(str(x) for x in raw)
             values[name] = _coerce(Settings, name, raw)
-    settings = Settings(**values)  # type: ignore[arg-type]
+    settings = Settings(**values)
     if settings.lang not in LANGUAGE_NAMES and not settings.lang.isalpha():
         raise ConfigError(f"--lang {settings.lang!r} is not a language code (ko, en, ja, zh, ...)")
     settings.hf_endpoint = settings.hf_endpoint.rstrip("/")
@@ -415,6 +437,7 @@ def load_settings(**flags: object) -> Settings:
 
 
 def parse_date(value: str) -> str:
+    """A --date value as YYYY-MM-DD; ConfigError for anything that is not a date."""
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:

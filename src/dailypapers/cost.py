@@ -18,14 +18,21 @@ REPAIR_TOKENS = 1200  # what each repair adds to the conversation: the answer se
 
 @dataclass(frozen=True)
 class Price:
+    """What a model costs, in US dollars per million tokens."""
+
     input: float   # USD per million prompt tokens
     output: float  # USD per million completion tokens
 
     def of(self, usage: Usage) -> float:
+        """What this usage costs, in US dollars."""
         return (usage.prompt_tokens * self.input + usage.completion_tokens * self.output) / 1e6
 
 
 class PriceTable:
+    """The price of every model: the bundled table (data/prices.toml), with `extra` (the config file's
+    [prices] table) added over it. A name may be a pattern with `*`; ConfigError for a price that is
+    not two numbers."""
+
     def __init__(self, extra: dict[str, Any] | None = None) -> None:
         raw = tomllib.loads(resources.files("dailypapers").joinpath("data", "prices.toml").read_text("utf-8"))
         raw.update(extra or {})
@@ -38,6 +45,7 @@ class PriceTable:
                                   "(US dollars per million tokens)")
 
     def price(self, model: str) -> Price | None:
+        """The price of `model`: its own entry, else the longest pattern that matches it, else None."""
         if model in self.prices:
             return self.prices[model]
         for pattern in sorted(self.prices, key=len, reverse=True):
@@ -46,6 +54,7 @@ class PriceTable:
         return None
 
     def cost(self, model: str, usage: Usage) -> float | None:
+        """What this usage of `model` costs in US dollars, or None when its price is not known."""
         price = self.price(model)
         return price.of(usage) if price else None
 
@@ -69,11 +78,14 @@ class Budget:
                    for k in range(max(1, answers)))
 
     def allows(self, estimate: float) -> bool:
+        """Whether a call estimated at this much fits under the limit, with what is reserved."""
         return self.limit is None or self.spent + self.reserved + estimate <= self.limit
 
     def reserve(self, estimate: float) -> None:
+        """Hold back the estimate of a call that is starting."""
         self.reserved += estimate
 
     def settle(self, estimate: float, actual: float | None) -> None:
+        """A call finished: release its estimate and count what it spent (None: not known)."""
         self.reserved = max(0.0, self.reserved - estimate)
         self.spent += actual or 0.0

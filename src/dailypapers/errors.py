@@ -55,15 +55,17 @@ class DailyPapersError(Exception):
 
 
 class ConfigError(DailyPapersError):
+    """Bad settings or usage: what to change is in the message."""
+
     exit_code = 2
 
 
 class NoLLMConfigured(ConfigError):
-    pass
+    """A summary was asked for with no LLM named; the message lists the choices."""
 
 
 class HTTPProblem(DailyPapersError):
-    pass
+    """An HTTP exchange that did not give an answer."""
 
 
 class GaveUp(HTTPProblem):
@@ -80,15 +82,15 @@ class LimitExceeded(HTTPProblem):
 
 
 class SourceError(DailyPapersError):
-    pass
+    """A listing could not be read (the network, an HTTP status, an error from the API)."""
 
 
 class ResponseShapeError(SourceError):
-    pass
+    """A source answered with something that is not the shape we expect."""
 
 
 class FullTextError(DailyPapersError):
-    pass
+    """A paper's HTML or PDF gave no text."""
 
 
 class Unavailable(FullTextError):
@@ -100,23 +102,25 @@ class ExtractionFailed(FullTextError):
 
 
 class HTMLTextError(FullTextError):
-    pass
+    """The page is not an arXiv paper page, or its elements nest too deeply."""
 
 
 class PDFTextError(FullTextError):
-    pass
+    """The file is not a readable PDF, or holds almost no text."""
 
 
 class LLMError(DailyPapersError):
+    """One LLM request failed after its retries."""
+
     usage: Any = None  # tokens spent before the failure, when known (a models.Usage)
 
 
 class LLMAuthError(LLMError):
-    pass
+    """The provider rejected the credentials."""
 
 
 class LLMOutputError(LLMError):
-    pass
+    """The answer was not valid for the schema, or could not be used."""
 
 
 class SummaryRejected(LLMOutputError):
@@ -128,11 +132,13 @@ class SummaryRejected(LLMOutputError):
 
 
 class FormatError(DailyPapersError):
+    """A digest file did not follow FORMAT.md."""
+
     exit_code = 2
 
 
 class PublishError(DailyPapersError):
-    pass
+    """A mail server or chat service did not take a message."""
 
 
 class SiteError(PublishError):
@@ -140,7 +146,7 @@ class SiteError(PublishError):
 
 
 class StoreError(DailyPapersError):
-    pass
+    """The database could not be opened, read or written."""
 
 
 class Busy(DailyPapersError):

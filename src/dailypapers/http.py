@@ -35,6 +35,7 @@ import httpx
 
 from dailypapers import __version__
 from dailypapers.errors import DownloadRefused, GaveUp, LimitExceeded
+from dailypapers.text import strip_userinfo
 
 USER_AGENT = f"dailypapers/{__version__} (+https://pypi.org/project/dailypapers/)"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -90,7 +91,7 @@ _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("dailyp
 
 
 class DeadlinePassed(httpcore.TimeoutException):
-    pass
+    """The deadline of an exchange passed during a read or write (a timeout of httpcore's kind)."""
 
 
 def _bounded(timeout: float | None) -> float | None:
@@ -191,7 +192,7 @@ def server_wait(response: httpx.Response) -> float | None:
 def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *, limits: Limits,
             gate: PoliteGate | None = None, resend: bool = True,
             wait_of: Callable[[httpx.Response], float | None] = server_wait,
-            **kwargs: object) -> httpx.Response:
+            **kwargs: Any) -> httpx.Response:
     """Send with retries. Returns the last response, its body read whole within `limits` (the
     caller judges its status); raises GaveUp when the last attempt failed with no response or the
     server asked for too long a wait, and LimitExceeded (not retried) for a body over the size limit
@@ -210,7 +211,8 @@ def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *,
                 raise
             # Timeouts, refused connections, truncated bodies: all worth another try.
             if attempt >= policy.retries:
-                raise GaveUp(f"{type(e).__name__} after {attempt + 1} attempts: {e or 'no detail'}")
+                raise GaveUp(f"{type(e).__name__} after {attempt + 1} attempts: {e or 'no detail'}",
+                             url=strip_userinfo(url))
             wait = _backoff(policy, attempt)
         else:
             if response.status_code not in RETRY_STATUSES or attempt >= policy.retries:
@@ -218,25 +220,25 @@ def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *,
             asked = wait_of(response)
             if asked is not None and asked > policy.max_wait:
                 raise GaveUp(f"HTTP {response.status_code}; the server asked to wait {asked:.0f}s, "
-                             f"more than max_retry_wait={policy.max_wait:.0f}s")
+                             f"more than max_retry_wait={policy.max_wait:.0f}s", url=strip_userinfo(url))
             wait = asked if asked is not None else _backoff(policy, attempt)
         attempt += 1
         policy.sleep(wait)
 
 
 def _exchange(client: httpx.Client, method: str, url: str, limits: Limits, gate: PoliteGate | None,
-              kwargs: dict[str, object]) -> httpx.Response:
+              kwargs: dict[str, Any]) -> httpx.Response:
     started = time.monotonic()
     deadline = started + limits.deadline
     with gate.slot() if gate is not None else nullcontext():
         token = _DEADLINE.set(deadline)
         try:
-            with client.stream(method, url, **kwargs) as response:  # type: ignore[arg-type]
+            with client.stream(method, url, **kwargs) as response:
                 body = _read_body(response, limits, deadline)
         except httpx.TimeoutException as e:
             if time.monotonic() >= deadline or isinstance(e.__cause__ or e.__context__, DeadlinePassed):
                 raise LimitExceeded(f"{url}: {limits.what} took more than its deadline of "
-                                    f"{limits.deadline:.0f} s; gave up") from e
+                                    f"{limits.deadline:.0f} s; gave up", url=strip_userinfo(url)) from e
             raise
         finally:
             _DEADLINE.reset(token)
@@ -249,33 +251,36 @@ def _exchange(client: httpx.Client, method: str, url: str, limits: Limits, gate:
 def _read_body(response: httpx.Response, limits: Limits, deadline: float) -> bytes:
     """The body, decoded in bounded steps, never more than `limits.max_bytes` of it."""
     where = f"{response.request.url}: {limits.what}"
+    url = strip_userinfo(str(response.request.url))
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise LimitExceeded(f"{where} is {int(declared):,} bytes, over the limit of {limits.max_bytes:,}; "
-                            "not read")
-    decoder = _decoder(response.headers.get("Content-Encoding", ""), where)
+                            "not read", url=url)
+    decoder = _decoder(response.headers.get("Content-Encoding", ""), where, url)
     body = bytearray()
     for raw in response.iter_raw():
         for piece in decoder(raw):
             body += piece
             if len(body) > limits.max_bytes:
                 raise LimitExceeded(f"{where} is over the limit of {limits.max_bytes:,} bytes (decoded); "
-                                    "the rest was not read")
+                                    "the rest was not read", url=url)
         if time.monotonic() > deadline:
-            raise LimitExceeded(f"{where} took more than its deadline of {limits.deadline:.0f} s; gave up")
+            raise LimitExceeded(f"{where} took more than its deadline of {limits.deadline:.0f} s; gave up",
+                                url=url)
     body += b"".join(decoder(b""))
     if len(body) > limits.max_bytes:
-        raise LimitExceeded(f"{where} is over the limit of {limits.max_bytes:,} bytes (decoded)")
+        raise LimitExceeded(f"{where} is over the limit of {limits.max_bytes:,} bytes (decoded)", url=url)
     return bytes(body)
 
 
-def _decoder(encoding: str, where: str) -> Callable[[bytes], Iterator[bytes]]:
-    """A function from raw chunks to decoded pieces of at most _STEP bytes each (b"" ends it)."""
+def _decoder(encoding: str, where: str, url: str | None = None) -> Callable[[bytes], Iterator[bytes]]:
+    """A function from raw chunks to decoded pieces of at most _STEP bytes each (b"" ends it);
+    `where` and `url` name the answer in its errors."""
     codings = [c.strip().lower() for c in encoding.split(",") if c.strip() and c.strip().lower() != "identity"]
     if not codings:
         return lambda raw: iter((raw,) if raw else ())
     if len(codings) > 1 or codings[0] not in ("gzip", "x-gzip", "deflate"):
-        raise LimitExceeded(f"{where} is encoded as {encoding!r}, which we did not ask for; not read")
+        raise LimitExceeded(f"{where} is encoded as {encoding!r}, which we did not ask for; not read", url=url)
     gzip = codings[0] != "deflate"
     state: dict[str, Any] = {"d": zlib.decompressobj(zlib.MAX_WBITS | 16) if gzip else None}
 
@@ -299,13 +304,13 @@ def _decoder(encoding: str, where: str) -> Callable[[bytes], Iterator[bytes]]:
                 if rest:
                     yield rest
         except zlib.error as e:
-            raise LimitExceeded(f"{where} is not valid {codings[0]} ({e}); not read") from e
+            raise LimitExceeded(f"{where} is not valid {codings[0]} ({e}); not read", url=url) from e
 
     return steps
 
 
 def _backoff(policy: RetryPolicy, attempt: int) -> float:
-    base = policy.backoff * (2**attempt)
+    base: float = policy.backoff * (2**attempt)
     return min(policy.max_wait, base * (0.5 + random.random()))
 
 
@@ -324,6 +329,7 @@ class PoliteGate:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
+        """Hold the gate for one exchange: waits for the interval, then lets one request through."""
         with self._thread_lock:
             if self.lock_path is None:
                 self._wait(self._last)
@@ -370,12 +376,15 @@ class GuardedTransport(httpx.BaseTransport):
         self.inner = inner or DeadlineTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send the request; DownloadRefused when its host is not allowed."""
         if request.url.host not in self.allowed_hosts:
             raise DownloadRefused(f"refused to fetch {request.url}: {request.url.host} is not one of the "
-                                  f"configured hosts ({', '.join(sorted(self.allowed_hosts))})")
+                                  f"configured hosts ({', '.join(sorted(self.allowed_hosts))})",
+                                  url=strip_userinfo(str(request.url)))
         return self.inner.handle_request(request)
 
     def close(self) -> None:
+        """Close the inner transport."""
         self.inner.close()
 
 
@@ -399,6 +408,7 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def acquire(self, tokens: int = 0) -> None:
+        """Wait until one more request of `tokens` tokens fits within the limits, and count it."""
         if self.rpm is None and self.tpm is None:
             return
         while True:

@@ -11,6 +11,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 def detect(text: str) -> str:
+    """ko, ja or zh when the text has five or more letters of that script (checked in that order), else en."""
     counts = {name: len(p.findall(text)) for name, p in
               (("ko", _HANGUL), ("ja", _KANA), ("zh", _HAN), ("en", _LATIN))}
     if counts["ko"] >= 5:

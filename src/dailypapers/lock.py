@@ -15,6 +15,9 @@ from dailypapers.errors import Busy
 
 
 class RunLock:
+    """The run lock of a home, held with `with`: waits up to `wait` seconds for another run to finish
+    (telling `on_wait` once), then raises Busy."""
+
     def __init__(self, path: Path, wait: float = 600.0, on_wait: Callable[[str], None] | None = None,
                  poll: float = 0.2) -> None:
         self.path = path
@@ -37,7 +40,8 @@ class RunLock:
                 if time.monotonic() >= deadline:
                     os.close(fd)
                     raise Busy(f"another dailypapers run ({holder}) is using {self.path.parent.parent}; "
-                               f"waited {self.wait:.0f}s. Try again when it is done (lock: {self.path})")
+                               f"waited {self.wait:.0f}s. Try again when it is done (lock: {self.path})",
+                               path=str(self.path), hint="try again when the other run is done")
                 if not told and self.on_wait:
                     self.on_wait(f"waiting for another dailypapers run ({holder}) on this home to finish")
                     told = True

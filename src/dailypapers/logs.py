@@ -8,14 +8,18 @@ import logging
 import sys
 import time
 
+from dailypapers.errors import DailyPapersError
 from dailypapers.text import strip_userinfo
 
 log = logging.getLogger("dailypapers")
-FIELDS = ("paper", "date", "lang", "model", "event", "reason", "tokens", "cost", "attempts")
+FIELDS = ("paper", "date", "lang", "model", "event", "reason", "tokens", "cost", "attempts", "url", "path", "hint")
 
 
 class JSONLines(logging.Formatter):
+    """One JSON object per line: time, level, message and the known fields, user names and passwords out of URLs."""
+
     def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
         entry: dict[str, object] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
             "level": record.levelname.lower(),
@@ -34,6 +38,8 @@ class _Text(logging.Formatter):
 
 
 def configure(fmt: str = "text", level: str | None = None) -> None:
+    """Log to stderr as `text` or `json` lines, at `level` (default: warning for text, info for json,
+    where every paper's event is a line)."""
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JSONLines())
@@ -45,5 +51,11 @@ def configure(fmt: str = "text", level: str | None = None) -> None:
     log.setLevel((level or ("info" if fmt == "json" else "warning")).upper())
 
 
-def event(level: int, message: str, **fields: object) -> None:
-    log.log(level, message, extra={k: v for k, v in fields.items() if v is not None})
+def event(level: int, message: str, *, error: BaseException | None = None, **fields: object) -> None:
+    """Log one event with its fields (those that are None are left out). An `error` of ours adds
+    its context: `url`, `path` and `hint`, and its paper id as `paper` when no paper is given."""
+    extra = {k: v for k, v in fields.items() if v is not None}
+    if isinstance(error, DailyPapersError):
+        for key, value in error.context().items():
+            extra.setdefault("paper" if key == "paper_id" else key, value)
+    log.log(level, message, extra=extra)

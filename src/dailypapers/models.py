@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TypeVar
 
 SECTION_LABELS = ("What's New", "Technical Details", "Performance Highlights")
@@ -16,11 +17,11 @@ LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh": "Chin
 T = TypeVar("T")
 
 
-def format_order(sections: list[T], label: Callable[[T], str | None] = lambda s: s.label) -> list[T]:  # type: ignore[attr-defined]
+def format_order(sections: list[T], label: Callable[[T], str | None] = attrgetter("label")) -> list[T]:
     """The three labels in FORMAT.md order, in the places they hold; other labels stay where they
     are. `label` reads the label of an item (a Section by default)."""
     known = sorted((s for s in sections if label(s) in SECTION_LABELS),
-                   key=lambda s: SECTION_LABELS.index(label(s)))  # type: ignore[arg-type]
+                   key=lambda s: SECTION_LABELS.index(label(s)))
     queue = iter(known)
     return [next(queue) if label(s) in SECTION_LABELS else s for s in sections]
 
@@ -61,10 +62,12 @@ class Paper:
 
     @property
     def url(self) -> str:
+        """Its arXiv abstract page."""
         return f"https://arxiv.org/abs/{self.id}"
 
     @property
     def pdf_url(self) -> str:
+        """Its PDF on arXiv (the latest version)."""
         return f"https://arxiv.org/pdf/{self.id}"
 
 
@@ -114,11 +117,14 @@ class SummaryKey:
 
 @dataclass
 class Usage:
+    """Tokens and requests spent on LLM calls."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
     requests: int = 0
 
     def add(self, other: Usage) -> None:
+        """Add another usage to this one."""
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.requests += other.requests
@@ -137,6 +143,7 @@ class Finding:
     section: str | None = None  # the section label it is about, if any
 
     def as_dict(self) -> dict[str, str | None]:
+        """As plain data, for the store and JSON."""
         return {"rule": self.rule, "severity": self.severity, "reason": self.reason, "section": self.section}
 
 
@@ -163,11 +170,15 @@ class Evidence:
     sentence: str | None = None
 
     def as_dict(self) -> dict[str, object]:
+        """As plain data, for the store and JSON."""
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 @dataclass
 class Summary:
+    """One summary of a paper: its key (the paper version, text, language, model and prompt it was made
+    from), its sections, and what making it cost and found."""
+
     key: SummaryKey
     sections: list[Section]
     usage: Usage = field(default_factory=Usage)
@@ -178,6 +189,7 @@ class Summary:
     evidence: list[Evidence] = field(default_factory=list)  # where its claims stand in the paper
 
     def as_dict(self) -> dict[str, str]:
+        """The sections as label -> text, an unlabeled bullet of the older style as `Point N`."""
         out: dict[str, str] = {}
         points = 0
         for s in self.sections:
@@ -215,12 +227,16 @@ class PaperText:
 
 @dataclass
 class Failure:
+    """A paper a run could not do, and why."""
+
     paper_id: str
     reason: str
 
 
 @dataclass
 class DigestEntry:
+    """A paper in a day's digest, with its upvotes and its summary (None when it has none)."""
+
     paper: Paper
     upvotes: int | None
     summary: Summary | None
@@ -228,6 +244,8 @@ class DigestEntry:
 
 @dataclass
 class Digest:
+    """A day's papers in one language, in listing order."""
+
     date: str
     lang: str
     entries: list[DigestEntry]

@@ -37,6 +37,7 @@ class Registry(Generic[F]):
         self._registered[name] = factory
 
     def unregister(self, name: str) -> None:
+        """Remove a factory added by hand (nothing happens if there is none)."""
         self._registered.pop(name, None)
 
     def names(self) -> list[str]:

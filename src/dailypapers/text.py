@@ -40,6 +40,7 @@ def one_line(text: str) -> str:
 
 
 def utc_now() -> str:
+    """The time now in UTC, to the second, as ISO 8601 with a Z (`2025-03-14T09:26:53Z`)."""
     import datetime as dt
 
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

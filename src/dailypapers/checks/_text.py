@@ -77,7 +77,7 @@ _KNOWN = re.compile("[" + "".join(SCRIPT_PATTERNS.values()) + "]")
 SCRIPT_NAMES = {"hangul": "Hangul", "kana": "kana", "han": "Chinese characters (Han)", "latin": "Latin"}
 
 
-class _ScriptCodes(dict):  # type: ignore[type-arg]
+class _ScriptCodes(dict[int, str | None]):
     """A str.translate table, filled as characters are met: each letter becomes one code letter
     (h Hangul, k kana, c Han, l Latin, o any other script but Greek); everything else goes."""
 
@@ -118,7 +118,8 @@ def other_script_runs(text: str) -> list[tuple[str, str]]:
         return []
     rest = _KNOWN.sub(" ", text)
     runs: list[tuple[str, str]] = []
-    current, buf = "", []
+    current = ""
+    buf: list[str] = []
     for ch in rest + " ":
         script = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0] if ch.isalpha() else ""
         if script == "GREEK":

@@ -11,7 +11,9 @@ any language); for English, the share of Latin letters among all letters.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import asdict, dataclass
+from typing import TypeVar
 
 from dailypapers.checks._text import count_scripts
 from dailypapers.checks.language import TARGET_SCRIPTS
@@ -21,9 +23,14 @@ from dailypapers.checks.run import check_summary
 from dailypapers.checks.terms import parenthesized_terms
 from dailypapers.models import HARD, SECTION_LABELS, Section
 
+H = TypeVar("H", bound=Hashable)
+
 
 @dataclass
 class Side:
+    """One side of a comparison (ours or the reference): what its summary of a paper holds, measured
+    against the paper's text."""
+
     sections: int       # of the three canonical sections, how many are present
     figures: int        # figures in the text (names, references, years and small counts aside)
     supported: int      # of those, found in the paper's text
@@ -34,11 +41,15 @@ class Side:
 
     @property
     def support_rate(self) -> float | None:
+        """The share of its figures the paper supports; None when it has no figure."""
         return self.supported / self.figures if self.figures else None
 
 
 @dataclass
 class PaperEval:
+    """One paper compared: the reference's side, ours (None when the store has no summary of it), and
+    how much their figures and terms overlap (None when there is nothing to compare)."""
+
     id: str
     title: str
     checked_against: str  # which text: html, pdf, abstract, or none
@@ -48,6 +59,7 @@ class PaperEval:
     term_overlap: float | None
 
     def as_dict(self) -> dict[str, object]:
+        """As plain data for JSON, each side with its support rate."""
         out = asdict(self)
         for side in ("reference", "ours"):
             obj = getattr(self, side)
@@ -57,6 +69,8 @@ class PaperEval:
 
 
 def measure(sections: list[Section], source: str, lang: str, title: str) -> Side:
+    """One side's measures: its sections, figures and how many `source` supports, language purity,
+    length, and the findings of the checks (none when there is no source to check against)."""
     text = " ".join(s.text for s in sections)
     figures = [f for f in parse_figures(text) if f.skip is None]
     src = source_figures(f"{title}\n{source}") if source else None
@@ -70,6 +84,7 @@ def measure(sections: list[Section], source: str, lang: str, title: str) -> Side
 
 
 def purity(text: str, lang: str) -> float:
+    """The share of the text's letters in the script of `lang`, from 0 to 1 (see the module docstring)."""
     counts = count_scripts(text)
     targets = TARGET_SCRIPTS.get(lang, ("latin",))
     if targets == ("latin",):
@@ -81,11 +96,13 @@ def purity(text: str, lang: str) -> float:
 
 
 def figure_values(sections: list[Section]) -> set[float]:
+    """The values of the figures in the sections, rounded to three decimals."""
     text = " ".join(s.text for s in sections)
     return {round(f.value, 3) for f in parse_figures(text) if f.skip is None}
 
 
 def terms(sections: list[Section], lang: str) -> set[str]:
+    """The parenthesized terms and the system names of the sections, in lower case."""
     text = " ".join(s.text for s in sections)
     found = {t.lower() for t in parenthesized_terms(text, lang)}
     words = (w.strip(".,;:()[]\"'") for w in text.split())
@@ -93,12 +110,15 @@ def terms(sections: list[Section], lang: str) -> set[str]:
     return found
 
 
-def jaccard(a: set[object], b: set[object]) -> float | None:
+def jaccard(a: set[H], b: set[H]) -> float | None:
+    """The overlap of two sets (shared over all), or None when both are empty."""
     return len(a & b) / len(a | b) if a | b else None
 
 
 def evaluate_paper(paper_id: str, title: str, reference: list[Section], ours: list[Section] | None,
                    source: str, source_name: str, lang: str) -> PaperEval:
+    """Compare our summary of a paper (None: we have none) with the reference's, both against `source`,
+    the paper's text (`source_name` says which: html, pdf or abstract; "" when there is none)."""
     ref_side = measure(reference, source, lang, title)
     our_side = measure(ours, source, lang, title) if ours is not None else None
     return PaperEval(

@@ -92,9 +92,11 @@ class PaperSentences:
 
     @property
     def whole(self) -> str:
+        """The whole text, section after section."""
         return "\n".join(s.text for s in self.sections)
 
     def first(self, claim: Claim) -> _Sentence | None:
+        """The first sentence that backs the claim, or None."""
         for sentence in self.sentences:
             if _backs(claim, sentence):
                 return sentence

@@ -39,9 +39,9 @@ from functools import cache, cached_property, lru_cache
 
 from dailypapers.checks import HARD, Finding
 from dailypapers.checks._text import clip, count_scripts, nfkc, section_name
-from dailypapers.checks.language import LANGUAGE_NAMES, dominant_language
+from dailypapers.checks.language import dominant_language
 from dailypapers.checks.terms import STOPWORDS, source_terms, words
-from dailypapers.models import Section
+from dailypapers.models import LANGUAGE_NAMES, Section
 
 RULE = "injection"
 
@@ -169,6 +169,8 @@ def _trigger_windows(text: str) -> list[tuple[int, int]]:
 
 
 def find_injections(source: str) -> list[Injection]:
+    """The injection attempts in a source, in order: where each stands, the instruction and its payload
+    (see the module docstring). An attempt quoted in a paper about attacks is not one."""
     text = nfkc(source)
     out: list[Injection] = []
     about_attacks: bool | None = None  # looked up the first time a trigger sits inside quotes
@@ -249,6 +251,7 @@ class SourceInjections:
 
 @lru_cache(maxsize=32)
 def analyze_source(source: str) -> SourceInjections:
+    """The injections of a source, found once and cached for the checks of its summaries."""
     return SourceInjections(source)
 
 
@@ -279,6 +282,8 @@ def _concept_in(concept: str, src: SourceInjections, text: str) -> bool:
 
 
 def check_injection(sections: list[Section], source: str, lang: str = "") -> list[Finding]:
+    """The rule: one hard finding per section that carries markup, obeys an injection in `source`, talks
+    like an assistant or writes about a payload's topic."""
     src = analyze_source(source)
     findings: list[Finding] = []
     for i, s in enumerate(sections):

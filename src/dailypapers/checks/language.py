@@ -49,6 +49,9 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
 def check_language(sections: list[Section], lang: str, source: str = "") -> list[Finding]:
+    """The rule: hard findings for a section in the wrong language, a sentence in English, or text
+    leaking into a script `lang` does not use (and `source` does not contain). Languages outside
+    TARGET_SCRIPTS are not checked."""
     targets = TARGET_SCRIPTS.get(lang)
     if targets is None:
         return []

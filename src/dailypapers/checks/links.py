@@ -132,6 +132,7 @@ class SourceNames:
 
     @cached_property
     def windows(self) -> frozenset[str]:
+        """Two and three tokens written together (`qwen25` from `Qwen 2.5`)."""
         c = self.compact
         return frozenset([a + b for a, b in zip(c, c[1:])] + [a + b + d for a, b, d in zip(c, c[1:], c[2:])])
 
@@ -155,10 +156,12 @@ class SourceNames:
 
 @lru_cache(maxsize=32)
 def source_names(source: str) -> SourceNames:
+    """The names of a source, read once and cached for the checks of its summaries."""
     return SourceNames(source)
 
 
 def name_in_source(token: str, source: str) -> bool:
+    """Whether the source has the name `token` (see `name_found`)."""
     return name_found(token, source_names(source), source_terms(source))
 
 

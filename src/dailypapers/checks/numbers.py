@@ -237,6 +237,8 @@ def _precision(digits: str, decimals: str, scale: float, kind: str) -> float:
 
 @dataclass(frozen=True)
 class SourceFigures:
+    """The values a source gives: every reading of each, and its figures sentence by sentence."""
+
     values: list[float]           # sorted, with every reading of every number
     groups: list[list[float]]     # per sentence, for derivations
 
@@ -304,10 +306,11 @@ def _word_values(text: str) -> list[float]:
         elif word in _WORD_NUMBERS:
             v = float(_WORD_NUMBERS[word])
             tail = _WORD_TAIL.match(low, m.end())
-            if tail.group(1) and v >= 20:  # type: ignore[union-attr]
-                v += _WORD_NUMBERS[tail.group(1)]  # type: ignore[union-attr]
-            if tail.group(2):  # type: ignore[union-attr]
-                v *= 100.0 if tail.group(2) == "hundred" else _SCALES[tail.group(2)]  # type: ignore[union-attr]
+            assert tail is not None  # every part of the pattern is optional: it always matches
+            if tail.group(1) and v >= 20:
+                v += _WORD_NUMBERS[tail.group(1)]
+            if tail.group(2):
+                v *= 100.0 if tail.group(2) == "hundred" else _SCALES[tail.group(2)]
             out.append(v)
         else:
             out.append(10.0)  # an order of magnitude
@@ -320,6 +323,8 @@ def _near(values: list[float], target: float, tol: float) -> bool:
 
 
 def supported(fig: Figure, src: SourceFigures) -> bool:
+    """Whether the source backs the figure: it gives the value (to the figure's precision), or the
+    value follows from figures of one of its sentences."""
     s, tol = abs(fig.value), fig.precision / 2 + 1e-9 * max(1.0, abs(fig.value))
     if _near(src.values, s, tol):
         return True
@@ -347,6 +352,7 @@ def summary_figures(text: str) -> list[Figure]:
 
 
 def check_numbers(sections: list[Section], source: str) -> list[Finding]:
+    """The rule: a soft finding for each figure of a section that the source does not back."""
     src = source_figures(source)
     findings: list[Finding] = []
     for i, s in enumerate(sections):

@@ -61,4 +61,5 @@ def has_hard(findings: list[Finding]) -> bool:
 
 
 def hard_reasons(findings: list[Finding]) -> list[str]:
+    """The reasons of the hard findings, in order."""
     return [f.reason for f in findings if f.severity == HARD]

@@ -33,6 +33,9 @@ _RESULT_FIGURE = re.compile(r"\d(?:\.\d+)?\s?(?:%|×|x\b|-?fold\b|times\b|points
 
 
 def check_shape(sections: list[Section], lang: str, source: str = "") -> list[Finding]:
+    """The rule: the sections FORMAT.md expects, each saying something in a usual length, and nothing of
+    the answer's format in the text (see the module docstring for what is hard and what is soft).
+    `source` tells whether the paper reports results, which Performance Highlights should then say."""
     if sections and all(s.label is None for s in sections):
         return _check_points(sections, lang)
     findings: list[Finding] = []

@@ -83,6 +83,7 @@ class SourceTerms:
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
+        """Its words, once each."""
         return frozenset(self.words)
 
     @cached_property
@@ -109,10 +110,12 @@ class SourceTerms:
 
 @lru_cache(maxsize=32)
 def source_terms(source: str) -> SourceTerms:
+    """The terms of a source, read once and cached for the checks of its summaries."""
     return SourceTerms(source)
 
 
 def term_in_source(term: str, src: SourceTerms) -> bool:
+    """Whether the source uses the term, in one of the ways the module docstring lists."""
     ws = words(term)
     if not ws:
         return True
@@ -180,6 +183,7 @@ def _common(term: str) -> bool:
 
 
 def check_terms(sections: list[Section], source: str, lang: str) -> list[Finding]:
+    """The rule: a soft finding for each term in parentheses that the source does not use."""
     src = source_terms(source)
     findings: list[Finding] = []
     for i, s in enumerate(sections):

@@ -81,6 +81,7 @@ class TopicScore:
 
     @property
     def share(self) -> float:
+        """The share of what was looked up that the paper backs, from 0 to 1 (0 when nothing was)."""
         total = self.support + self.against
         return self.support / total if total else 0.0
 
@@ -90,6 +91,8 @@ class TopicScore:
         return self.coverage + 0.5 * min(self.specific, 5.0) / 5.0 + 0.2 * self.share
 
     def add(self, item: str, weight: float, found: bool, specific: bool = True) -> None:
+        """Count one item of the summary (a name, a term, a figure) looked up in the paper: for it when
+        found (and `specific` when only this paper would give it), against it when not."""
         if found:
             self.support += weight
             self.specific += weight if specific else 0.0
@@ -288,6 +291,8 @@ def is_off_topic(s: TopicScore, letters: int, complete: bool = True) -> bool:
 
 def check_topic(sections: list[Section], source: str, lang: str, title: str = "",
                 complete: bool = True) -> list[Finding]:
+    """The rule: a hard finding when the summary does not seem to be about this paper (see the module
+    docstring); nothing for a summary with no section. `complete`: `source` is all the summary read."""
     if not sections:
         return []
     s = score(sections, source, lang, title)

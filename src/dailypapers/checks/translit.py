@@ -44,6 +44,7 @@ _COMMON = frozenset("""about above after again against almost along already alth
 
 
 def hangul_skeleton(word: str) -> tuple[str, ...]:
+    """The consonant classes of a Hangul word; () when it holds anything but Hangul syllables."""
     out: list[str] = []
     for ch in word:
         code = ord(ch) - 0xAC00
@@ -54,6 +55,7 @@ def hangul_skeleton(word: str) -> tuple[str, ...]:
 
 
 def katakana_skeleton(word: str) -> tuple[str, ...]:
+    """The consonant classes of a katakana word."""
     word = word.replace("ング", "\0")
     return _collapse(["NG" if ch == "\0" else _KANA.get(ch, "") for ch in word])
 

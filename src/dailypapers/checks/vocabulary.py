@@ -41,11 +41,13 @@ def _lines(name: str) -> list[str]:
 
 @cache
 def field_words() -> frozenset[str]:
+    """The common vocabulary of AI papers (`data/field_words.txt`), in lower case."""
     return frozenset(w for line in _lines("field_words.txt") for w in line.split())
 
 
 @cache
 def known_names() -> frozenset[str]:
+    """The well-known names of `data/known_names.txt`, compacted."""
     return frozenset(compact(line) for line in _lines("known_names.txt")) - {""}
 
 
@@ -57,6 +59,7 @@ _CONTEXT_GROUPS = ("# Organizations", "# Software, libraries and platforms", "# 
 
 @cache
 def context_names() -> frozenset[str]:
+    """The known names that are only context: organizations, platforms and languages, compacted."""
     text = resources.files("dailypapers.checks").joinpath("data", "known_names.txt").read_text("utf-8")
     out: set[str] = set()
     keep = False
@@ -108,6 +111,8 @@ def is_field_phrase(phrase: str) -> bool:
 
 @dataclass(frozen=True)
 class Concept:
+    """A technical concept of the lexicon: its English terms and how one language writes it."""
+
     english: tuple[str, ...]  # the English terms, the most common first
     forms: tuple[str, ...]    # how one language writes it, spaces removed
 

@@ -22,6 +22,7 @@ from dailypapers.fulltext.sandbox import ExtractLimits, extract
 from dailypapers.fulltext.sections import render_sections
 from dailypapers.http import HTML_PAGE, PDF_FILE, Limits, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.models import Paper, PaperText, TextSection
+from dailypapers.text import strip_userinfo
 
 DEFAULT_ARXIV_URL = "https://arxiv.org"
 SOURCES = ("html", "pdf", "abstract")
@@ -53,7 +54,7 @@ class FullTextFetcher:
         """The paper's text from one source, or FullTextError saying why not."""
         if source == "abstract":
             if not paper.abstract.strip():
-                raise FullTextError(f"{paper.id}: no abstract is stored")
+                raise FullTextError(f"{paper.id}: no abstract is stored", paper_id=paper.id)
             return [TextSection("Abstract", paper.abstract, "abstract")]
         data = self._download(paper, source)
         where = f"{paper.id} ({source})"
@@ -61,7 +62,7 @@ class FullTextFetcher:
             return extract(source, data, where, self.extract_limits)
         except ExtractionFailed as e:  # a bad or hostile file: the next source is tried
             self._forget(paper, source, str(e))
-            raise FullTextError(str(e)) from e
+            raise FullTextError(str(e), paper_id=paper.id) from e
 
     def _ref(self, paper: Paper) -> str:
         return f"{paper.id}v{paper.version}" if paper.version else paper.id
@@ -82,27 +83,31 @@ class FullTextFetcher:
             if cached.exists():
                 return cached.read_bytes()
             if cached.with_suffix(cached.suffix + ".missing").exists():
-                raise Unavailable(f"{paper.id}: arXiv has no {kind.upper()} for {ref} (remembered)")
+                raise Unavailable(f"{paper.id}: arXiv has no {kind.upper()} for {ref} (remembered)",
+                                  paper_id=paper.id)
             bad = cached.with_suffix(cached.suffix + ".bad")
             if bad.exists():
-                raise FullTextError(f"{bad.read_text(encoding='utf-8', errors='replace')} (remembered)")
+                raise FullTextError(f"{bad.read_text(encoding='utf-8', errors='replace')} (remembered)",
+                                    paper_id=paper.id)
         if self.unreachable:
-            raise FullTextError(f"{paper.id}: skipped {kind}: {self.unreachable}")
+            raise FullTextError(f"{paper.id}: skipped {kind}: {self.unreachable}", paper_id=paper.id)
         url = f"{self.arxiv_url}/{kind}/{ref}"
+        shown = strip_userinfo(url)
         try:
             response = request(self.client, "GET", url, self.policy, limits=self.limits[kind], gate=self.gate)
         except GaveUp as e:
             self.unreachable = f"arXiv at {self.arxiv_url} could not be reached ({e})"
-            raise FullTextError(f"{paper.id}: {url}: {e}")
+            raise FullTextError(f"{paper.id}: {url}: {e}", paper_id=paper.id, url=shown)
         except (DownloadRefused, LimitExceeded) as e:
-            raise FullTextError(f"{paper.id}: {e}")
+            raise FullTextError(f"{paper.id}: {e}", paper_id=paper.id, url=shown)
         if response.status_code == 404:
             if cached is not None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 cached.with_suffix(cached.suffix + ".missing").touch()
-            raise Unavailable(f"{paper.id}: arXiv has no {kind.upper()} for {ref} ({url}: HTTP 404)")
+            raise Unavailable(f"{paper.id}: arXiv has no {kind.upper()} for {ref} ({url}: HTTP 404)",
+                              paper_id=paper.id, url=shown)
         if response.status_code != 200:
-            raise FullTextError(f"{paper.id}: {url}: HTTP {response.status_code}")
+            raise FullTextError(f"{paper.id}: {url}: HTTP {response.status_code}", paper_id=paper.id, url=shown)
         _check_type(response, kind, url, paper.id)
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +126,8 @@ def _check_type(response: httpx.Response, kind: str, url: str, paper_id: str) ->
     ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     expected = {"html": ("text/html", "application/xhtml+xml"), "pdf": ("application/pdf",)}[kind]
     if ctype not in expected:
-        raise FullTextError(f"{paper_id}: {url}: expected {expected[0]}, got {ctype or 'no content type'}")
+        raise FullTextError(f"{paper_id}: {url}: expected {expected[0]}, got {ctype or 'no content type'}",
+                            paper_id=paper_id, url=strip_userinfo(url))
 
 
 class TextSource(Protocol):
@@ -146,5 +152,7 @@ def read_text(fetcher: TextSource, paper: Paper, sources: tuple[str, ...] = SOUR
 
 
 def budgeted(paper_id: str, source: str, sections: list[TextSection], max_tokens: int | None) -> PaperText:
+    """The paper's text from these sections: as much as `max_tokens` allows (None: all of it), by the
+    budget's priority, and the titles of the sections left out."""
     kept, omitted = select(sections, max_tokens) if max_tokens else (sections, [])
     return PaperText(paper_id, source, render_sections(kept), kept, omitted)

@@ -25,6 +25,9 @@ MAX_DEPTH = 1000  # how deeply elements may nest; LaTeXML pages nest a few dozen
 
 
 def html_sections(html: str, where: str = "HTML", max_depth: int = MAX_DEPTH) -> list[TextSection]:
+    """The sections of an arXiv HTML page, the abstract first and the figure and table captions last;
+    HTMLTextError for a page that nests deeper than `max_depth`, has no body or almost no text.
+    `where` names the page in messages."""
     if nesting_depth(html, max_depth) > max_depth:
         raise HTMLTextError(f"{where}: elements nest more than {max_depth} levels deep; the page is not read")
     tree = HTMLParser(html)
@@ -39,9 +42,9 @@ def html_sections(html: str, where: str = "HTML", max_depth: int = MAX_DEPTH) ->
     sections: list[TextSection] = []
     abstract = article.css_first(".ltx_abstract")
     if abstract is not None:
-        title = abstract.css_first(".ltx_title")
-        if title is not None:
-            title.decompose()
+        heading = abstract.css_first(".ltx_title")
+        if heading is not None:
+            heading.decompose()
         sections.append(TextSection("Abstract", _paragraphs(abstract), "abstract"))
         abstract.decompose()
     captions = []

@@ -70,6 +70,8 @@ def _why_unreadable(data: bytes) -> str:
 
 
 def pdf_sections(data: bytes, where: str = "PDF", max_pages: int = MAX_PAGES) -> list[TextSection]:
+    """The sections of a PDF's text, cleaned; PDFTextError for a file that cannot be read or holds
+    almost no text (scanned images). `where` names the file in messages."""
     pages = pdf_pages(data, where, max_pages)
     if sum(len(p.strip()) for p in pages) < MIN_TEXT_CHARS:
         raise PDFTextError(f"{where}: the PDF has no text layer to read (scanned images only?)")
@@ -157,6 +159,7 @@ def _dehyphenate(text: str) -> str:
 
 
 def sections_from_pages(raw_pages: list[str]) -> list[TextSection]:
+    """The raw text of a PDF's pages, cleaned (see the module docstring) and cut into sections."""
     pages = [_normalize(p).split("\n") for p in raw_pages]
     lines = [ln.rstrip() for page in _strip_running(pages) for ln in page]
     text = _dehyphenate("\n".join(lines)).replace("\ufffe", "-")  # a break hyphen before a non-letter
@@ -165,7 +168,8 @@ def sections_from_pages(raw_pages: list[str]) -> list[TextSection]:
 
 def _cut_sections(lines: list[str]) -> list[TextSection]:
     sections: list[TextSection] = []
-    title, buf = "", []
+    title = ""
+    buf: list[str] = []
     in_references = False
     last_top = 0
     parent_kind = "other"  # a subsection is of its section's kind unless its own title says more

@@ -23,6 +23,7 @@ _KINDS = [
 
 
 def kind_of(title: str) -> str:
+    """The kind of section a heading names (`3 Experiments` is results), `other` when it names none."""
     bare = re.sub(r"^(?:[A-Z]|\d+)(?:\.\d+)*\.?\s+", "", title.strip())
     for kind, pattern in _KINDS:
         if pattern.search(bare):

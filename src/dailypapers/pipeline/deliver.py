@@ -49,10 +49,12 @@ class StoreJournal:
         self.parts = store.publication(*self.key)
 
     def sent(self, part: str) -> str | None:
+        """The message id recorded for `part` ("" when the service gave none), or None if unsent."""
         found = self.parts.get(part)
         return None if found is None else found[0]
 
     def record(self, part: str, message_id: str, detail: dict[str, Any] | None = None) -> None:
+        """Record `part` as sent, in the store at once."""
         self.store.record_publication(*self.key, part, message_id, detail)
         self.parts[part] = (message_id, detail or {})
 

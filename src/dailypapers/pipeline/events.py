@@ -27,6 +27,8 @@ class Waiting:
 
 @dataclass(frozen=True)
 class Fetched:
+    """A day's listing was read and stored from `source` (`categories`: those of an arXiv source)."""
+
     report: FetchReport
     source: str
     categories: tuple[str, ...] = ()
@@ -42,6 +44,8 @@ class SteppedBack:
 
 @dataclass(frozen=True)
 class Summarized:
+    """A day's summaries were made; the report says how many, what failed and what it cost."""
+
     report: SummarizeReport
 
 
@@ -55,11 +59,15 @@ class Written:
 
 @dataclass(frozen=True)
 class SiteBuilt:
+    """The site was built (or rebuilt) from every day the store holds."""
+
     report: SiteReport
 
 
 @dataclass(frozen=True)
 class Published:
+    """A day went to one day publisher (e-mail, a chat service): what was sent, or why not."""
+
     report: PublishReport
 
 
@@ -87,9 +95,11 @@ class Collect:
     events: list[Any] = field(default_factory=list)
 
     def event(self, event: Any) -> None:
+        """Keep the event."""
         self.events.append(event)
 
     def progress(self) -> Progress:
+        """No progress display."""
         return NoProgress()
 
     def of(self, kind: type) -> list[Any]:

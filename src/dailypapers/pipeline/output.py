@@ -98,9 +98,9 @@ def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportRe
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file")
+        raise ConfigError(f"{path}: no such file", path=str(path))
     except UnicodeDecodeError as e:
-        raise ConfigError(f"{path}: not UTF-8 text ({e})")
+        raise ConfigError(f"{path}: not UTF-8 text ({e})", path=str(path))
     parsed = markdown.parse(text, str(path))
     all_text = " ".join(s.text for d in parsed.days for p in d.papers for s in p.sections)
     lang = lang or langdetect.detect(all_text)

@@ -112,7 +112,7 @@ def evaluate_digest(store: Store, settings: Settings, path: Path, lang: str | No
     try:
         parsed = markdown.parse(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: cannot read the reference digest ({e})")
+        raise ConfigError(f"{path}: cannot read the reference digest ({e})", path=str(path))
     papers = [p for day in parsed.days for p in day.papers if p.sections]
     lang = lang or langdetect.detect(" ".join(s.text for p in papers for s in p.sections))
     reader = TextReader(store, settings)

@@ -80,6 +80,7 @@ def evidence_for(sections: list[Section], job: Job) -> list[Evidence]:
 
 
 def summary_key(paper: Paper, text: PaperText, lang: str, backend: Backend) -> SummaryKey:
+    """The key of the summary this backend would make of the paper from this text."""
     return SummaryKey(paper.id, paper.version or 0, text.source, lang, backend.model_id,
                       backend.prompt_version)
 
@@ -290,7 +291,7 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
         report.failures.append(Failure(job.paper.id, f"the answer could not be stored: {e}"))
         progress.advance(f"{job.paper.id} failed")
         logs.event(logging.ERROR, f"{job.paper.id}: the answer could not be stored: {e}", event="failed",
-                   paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=str(e))
+                   paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=str(e), error=e)
         return None
     logs.event(logging.INFO, f"{job.paper.id} summarized", event="summarized", paper=job.paper.id,
                date=report.date, lang=report.lang, model=key.model, attempts=draft.attempts, cost=cost,
@@ -320,7 +321,7 @@ def _failed(report: SummarizeReport, job: Job, e: DailyPapersError, progress: Pr
     report.failures.append(Failure(job.paper.id, str(e)))
     progress.advance(f"{job.paper.id} failed")
     logs.event(logging.WARNING, f"{job.paper.id} failed: {e}", event="failed", paper=job.paper.id,
-               date=report.date, lang=report.lang, model=report.model, reason=str(e))
+               date=report.date, lang=report.lang, model=report.model, reason=str(e), error=e)
     if isinstance(e, LLMAuthError):
         return f"the provider rejected the credentials ({e})"
     if isinstance(e, LLMOutputError):  # the provider answered; the answer was unusable

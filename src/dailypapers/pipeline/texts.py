@@ -35,6 +35,7 @@ class TextReader:
 
     @property
     def needs_arxiv(self) -> bool:
+        """Whether a source besides the abstract is tried (so arXiv is asked)."""
         return any(s != "abstract" for s in self.sources)
 
     def complete_metadata(self, papers: list[Paper]) -> list[Paper]:

@@ -40,10 +40,14 @@ class Journal(Protocol):
         """The message id recorded for `part` ("" when the service gives none), or None if unsent."""
         ...
 
-    def record(self, part: str, message_id: str, detail: dict[str, Any] | None = None) -> None: ...
+    def record(self, part: str, message_id: str, detail: dict[str, Any] | None = None) -> None:
+        """Record `part` as sent, with the message id the service gave and any detail."""
 
 
 class Publisher(Protocol):
+    """Sends one day's digest (`publish`), part by part, skipping the parts the journal has, and
+    returns the ids of the messages it sent; a failure is a PublishError."""
+
     target: str   # "email", "slack", ...
     channel: str  # the list or channel it sends to; with target, date and lang, the key of a send
 
@@ -67,10 +71,12 @@ class MemoryJournal:
         self.parts: dict[str, tuple[str, dict[str, Any]]] = {}
 
     def sent(self, part: str) -> str | None:
+        """The message id recorded for `part`, or None if unsent."""
         found = self.parts.get(part)
         return None if found is None else found[0]
 
     def record(self, part: str, message_id: str, detail: dict[str, Any] | None = None) -> None:
+        """Record `part` as sent."""
         self.parts[part] = (message_id, detail or {})
 
 

@@ -123,6 +123,9 @@ def split_text(text: str, limit: int, measure: Measure = utf16_len) -> list[str]
 # -- the day as messages ------------------------------------------------------------------------------
 
 class Formatter(Protocol):
+    """A chat service's markup: `escape` makes any text show as itself, `bold` and `link` mark up text
+    already escaped (`link` to an http(s) URL)."""
+
     def escape(self, text: str) -> str: ...
     def bold(self, escaped: str) -> str: ...
     def link(self, escaped: str, url: str) -> str: ...
@@ -130,6 +133,8 @@ class Formatter(Protocol):
 
 @dataclass(frozen=True)
 class Post:
+    """One message to send: its name in the journal (`day#0`, `2502.00101#1`) and its text."""
+
     part: str  # its name in the journal: "day#0", "2502.00101#1"
     text: str
 
@@ -147,6 +152,7 @@ def _title(paper: Paper, most: int = 300) -> str:
 
 
 def head_text(digest: Digest, f: Formatter, threaded: bool) -> str:
+    """The head message: the day's papers as a numbered list of links, and where the summaries follow."""
     entries = published(digest)
     lines = [f"{f.bold(f.escape(f'Daily Papers ({digest.date})'))} · {len(entries)} papers"]
     for n, e in enumerate(entries, 1):
@@ -165,6 +171,7 @@ def _authors(authors: list[str], most: int = 10) -> str:
 
 
 def paper_text(n: int, e: DigestEntry, f: Formatter) -> str:
+    """The message of paper `n` of the day: its title, links, authors and summary sections."""
     p = e.paper
     links = [f.link(f.escape(f"arXiv {p.id}"), p.url), f.link("PDF", p.pdf_url)]
     if safe_url(p.github_repo):
@@ -179,7 +186,7 @@ def paper_text(n: int, e: DigestEntry, f: Formatter) -> str:
         lines.append(f.escape(f"Authors: {_authors(p.authors)}"))
     assert e.summary is not None
     known = [s for s in e.summary.sections if s.label in SECTION_LABELS]
-    known.sort(key=lambda s: SECTION_LABELS.index(s.label))  # type: ignore[arg-type]
+    known.sort(key=lambda s: SECTION_LABELS.index(s.label))
     others = [s for s in e.summary.sections if s.label not in SECTION_LABELS]
     for s in known + others:
         text = f.escape(one_line(s.text))
@@ -203,6 +210,7 @@ def plan(digest: Digest, f: Formatter, limit: int, measure: Measure = utf16_len,
 # -- sending ------------------------------------------------------------------------------------------
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """The text with every secret in it (of four characters or more) written as `***`."""
     for s in secrets:
         if s and len(s) >= 4:
             text = text.replace(s, "***")
@@ -226,6 +234,7 @@ class Pacer:
         self._hold = 0.0
 
     def wait(self) -> None:
+        """Sleep until the next message may go."""
         if self._last is None:
             return
         remaining = self._last + max(self.delay, self._hold) - self.clock()
@@ -233,6 +242,7 @@ class Pacer:
             self.sleep(remaining)
 
     def sent(self, hold: float = 0.0) -> None:
+        """A message went now; `hold` is how long the service asked to wait before the next."""
         self._last = self.clock()
         self._hold = hold
 
@@ -254,18 +264,21 @@ def body_wait(response: httpx.Response) -> float | None:
 
 def post_json(client: httpx.Client, url: str, payload: dict[str, Any], policy: RetryPolicy, label: str,
               secrets: Iterable[str | None] = (), params: dict[str, str] | None = None,
-              headers: dict[str, str] | None = None) -> httpx.Response:
+              headers: dict[str, str] | None = None, shown_url: str | None = None) -> httpx.Response:
     """POST through the shared retry loop (429 and 5xx, waiting as long as the service asked;
     connections that could not be made), never resending one that may have arrived: the message
-    would be posted twice. Returns the last response; the caller judges its status."""
+    would be posted twice. Returns the last response; the caller judges its status.
+
+    `shown_url` is the URL an error may carry; leave it None when the URL itself is a secret (a
+    webhook's, or one with a bot token in its path)."""
     try:
         return request(client, "POST", url, policy, limits=SERVICE_ANSWER, resend=False, wait_of=_service_wait,
                        json=payload, params=params, headers=headers)
     except (GaveUp, LimitExceeded) as e:
-        raise PublishError(redact(f"{label}: {e}", secrets)) from None
+        raise PublishError(redact(f"{label}: {e}", secrets), url=shown_url) from None
     except httpx.HTTPError as e:
         raise PublishError(redact(f"{label}: {type(e).__name__}: {e or 'no detail'}; the message may "
-                                  "or may not have arrived", secrets)) from None
+                                  "or may not have arrived", secrets), url=shown_url) from None
 
 
 def _service_wait(response: httpx.Response) -> float | None:
@@ -273,6 +286,7 @@ def _service_wait(response: httpx.Response) -> float | None:
 
 
 def describe(response: httpx.Response, limit: int = 300) -> str:
+    """An HTTP answer for a message: its status and the start of its body on one line."""
     text = response.text.strip().replace("\n", " ")
     return f"HTTP {response.status_code}" + (f": {text[:limit]}" if text else "")
 
@@ -284,7 +298,7 @@ class ChatPublisher:
     limit = 2000
     threaded = False  # whether follow-ups reply to the head message
     default_delay = 1.0
-    measure: Measure = staticmethod(utf16_len)  # type: ignore[assignment]
+    measure: Measure = staticmethod(utf16_len)
 
     def __init__(self, channel: str, options: PublishOptions, secrets: Iterable[str | None] = (),
                  client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
@@ -303,9 +317,12 @@ class ChatPublisher:
         raise NotImplementedError
 
     def plan(self, digest: Digest) -> list[Post]:
+        """The day as the messages this service is sent."""
         return plan(digest, self.formatter, self.limit, self.measure, self.threaded)
 
     def publish(self, digest: Digest, journal: Journal) -> list[str]:
+        """Send the messages of the day the journal does not have, each recorded as soon as the service
+        took it; returns their ids. A failure stops the day: PublishError saying what was sent."""
         posts = self.plan(digest)
         if not posts:
             return []
@@ -322,7 +339,7 @@ class ChatPublisher:
                 done = sum(journal.sent(p.part) is not None for p in posts)
                 raise PublishError(redact(f"{e} (message {i + 1} of {len(posts)}, {post.part}; {done} of "
                                           f"{len(posts)} sent and recorded: run again to send the rest)",
-                                          self.secrets)) from None
+                                          self.secrets), url=e.url, hint="run again to send the rest") from None
             self.pacer.sent(hold)
             journal.record(post.part, message_id, {"chars": self.measure(post.text)})
             if i == 0:
@@ -331,6 +348,7 @@ class ChatPublisher:
         return ids
 
     def close(self) -> None:
+        """Close the HTTP client."""
         self.client.close()
 
 
@@ -344,6 +362,7 @@ def chat_setting(options: PublishOptions, key: str, env: Mapping[str, str] | Non
 
 
 def need(env: Mapping[str, str], name: str, what: str) -> str:
+    """The environment variable `name`, trimmed; ConfigError saying that `what` needs it when it is not set."""
     value = (env.get(name) or "").strip()
     if not value:
         raise ConfigError(f"{what} needs {name} in the environment")

@@ -42,16 +42,21 @@ class DiscordFormat:
     """Discord's Markdown, with every character that could format, link or mention escaped."""
 
     def escape(self, text: str) -> str:
+        """Every character that could format, link or mention escaped with a backslash."""
         return _MARKDOWN.sub(r"\\\1", text)
 
     def bold(self, escaped: str) -> str:
+        """Bold."""
         return f"**{escaped}**"
 
     def link(self, escaped: str, url: str) -> str:
+        """A masked link; `)` and spaces in the URL percent-encoded."""
         return f"[{escaped}]({url.replace(')', '%29').replace(' ', '%20')})"
 
 
 class DiscordPublisher(ChatPublisher):
+    """`publish --to discord`: the day through a channel's webhook, mentions and link previews off."""
+
     target = "discord"
     limit = LIMIT
     default_delay = 2.0
@@ -65,6 +70,8 @@ class DiscordPublisher(ChatPublisher):
         super().__init__(channel or f"webhook:{fingerprint(webhook_url)}", options, [webhook_url], client, sleep)
 
     def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
+        """Post one message (a webhook cannot reply: `reply_to` is not used); returns its id and, when the
+        rate-limit bucket is empty, how long to wait before the next."""
         payload = {"content": text, "allowed_mentions": {"parse": []}, "flags": SUPPRESS_EMBEDS}
         r = post_json(self.client, self.webhook_url, payload, self.policy, "Discord webhook", self.secrets,
                       params={"wait": "true"})
@@ -86,6 +93,7 @@ class DiscordPublisher(ChatPublisher):
 
 
 def make(options: PublishOptions, env: Mapping[str, str]) -> DiscordPublisher:
+    """The `discord` publisher (the entry point): DISCORD_WEBHOOK_URL, and a channel name for the journal."""
     url = need(env, "DISCORD_WEBHOOK_URL", "--to discord")
     channel = chat_setting(options, "discord_channel", env, "DISCORD_CHANNEL")
     return DiscordPublisher(options, url, str(channel) if channel else None)

@@ -45,6 +45,9 @@ _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 @dataclass
 class EmailConfig:
+    """How to send the e-mail: the SMTP server and its security (`port` 0: the default for it), the
+    sender and recipients, the list's name in the journal (default: the addresses), and the login."""
+
     host: str
     sender: str
     to: list[str]
@@ -67,6 +70,7 @@ class EmailConfig:
 
     @property
     def envelope_sender(self) -> str:
+        """The sender's bare address (`papers@example.com` of `Daily Papers <papers@example.com>`)."""
         return parseaddr(self.sender)[1]
 
 
@@ -105,10 +109,12 @@ def _links(e: DigestEntry) -> list[tuple[str, str]]:
 
 
 def subject(digest: Digest, prefix: str = "Daily Papers") -> str:
+    """The subject: `PREFIX (DATE)`."""
     return f"{prefix} ({digest.date})"
 
 
 def text_body(digest: Digest, prefix: str = "Daily Papers") -> str:
+    """The plain-text part: each paper's title, links, authors and summary, wrapped at 76 columns."""
     entries = published(digest)
     out = [f"{subject(digest, prefix)} - {len(entries)} papers", ""]
     wrap = textwrap.TextWrapper(width=76, initial_indent="   ", subsequent_indent="   ",
@@ -195,6 +201,7 @@ def html_body(digest: Digest, prefix: str = "Daily Papers") -> str:
 
 
 def build_message(digest: Digest, cfg: EmailConfig, date_header: str | None = None) -> EmailMessage:
+    """The day as one multipart/alternative message (plain text, then HTML), addressed to the sender."""
     msg = EmailMessage()
     msg["Subject"] = subject(digest, cfg.subject)
     msg["From"] = cfg.sender
@@ -212,6 +219,8 @@ def build_message(digest: Digest, cfg: EmailConfig, date_header: str | None = No
 # -- sending ------------------------------------------------------------------------------------------
 
 class EmailPublisher:
+    """`publish --to email`: the day as one message to the recipients of the [email] table."""
+
     target = "email"
 
     def __init__(self, cfg: EmailConfig) -> None:
@@ -219,6 +228,8 @@ class EmailPublisher:
         self.channel = cfg.list_key
 
     def publish(self, digest: Digest, journal: Journal) -> list[str]:
+        """Send the day once (nothing when the journal has it, or no paper has a summary); returns the
+        message's id. PublishError when the server refuses it, or some of the recipients."""
         if journal.sent("message") is not None or not published(digest):
             return []
         msg = build_message(digest, self.cfg)
@@ -231,11 +242,13 @@ class EmailPublisher:
             reasons = "; ".join(f"{a}: {code} {_text(why)}" for a, (code, why) in sorted(refused.items()))
             raise PublishError(f"the SMTP server {self.where} took the message for {len(accepted)} of "
                                f"{len(self.cfg.to)} recipients and refused {reasons}; it will not be sent "
-                               "again to the others (--again sends it to everyone)")
+                               "again to the others (--again sends it to everyone)",
+                               hint="--again sends it to everyone")
         return [message_id]
 
     @property
     def where(self) -> str:
+        """The SMTP server as messages name it: `host:port`."""
         return f"{self.cfg.host}:{self.cfg.port}"
 
     def send(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
@@ -249,17 +262,19 @@ class EmailPublisher:
             else:
                 smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
         except ssl.SSLError as e:
-            raise PublishError(_tls_advice(where, e)) from None
+            raise PublishError(_tls_advice(where, e), hint=_TLS_HINT) from None
         except (OSError, smtplib.SMTPException) as e:
             raise PublishError(f"cannot reach the SMTP server {where}: {e}; check smtp_host, smtp_port "
-                               "and security in [email]") from None
+                               "and security in [email]",
+                               hint="check smtp_host, smtp_port and security in [email]") from None
         taken = False
         try:
             smtp.ehlo()
             if cfg.security == "starttls":
                 if not smtp.has_extn("starttls"):
                     raise PublishError(f"the SMTP server {where} does not offer STARTTLS; use security = "
-                                       "\"tls\" (port 465) if it speaks TLS from the start")
+                                       "\"tls\" (port 465) if it speaks TLS from the start",
+                                       hint="use security = \"tls\" (port 465) if the server speaks TLS from the start")
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if cfg.username:
@@ -268,7 +283,7 @@ class EmailPublisher:
             taken = True
             return refused
         except ssl.SSLError as e:
-            raise PublishError(_tls_advice(where, e)) from None
+            raise PublishError(_tls_advice(where, e), hint=_TLS_HINT) from None
         except smtplib.SMTPAuthenticationError as e:
             raise PublishError(f"the SMTP server {where} refused the login of SMTP_USERNAME: "
                                f"{e.smtp_code} {_text(e.smtp_error)}") from None
@@ -301,10 +316,12 @@ def _text(value: bytes | str) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
+_TLS_HINT = ("check security in [email] (starttls on 587, tls on 465), and set SSL_CERT_FILE if the "
+             "server's certificate comes from a private CA")
+
+
 def _tls_advice(where: str, e: ssl.SSLError) -> str:
-    return (f"TLS with the SMTP server {where} failed: {e.reason or e}; check security in [email] "
-            "(starttls on 587, tls on 465), and set SSL_CERT_FILE if the server's certificate comes "
-            "from a private CA")
+    return f"TLS with the SMTP server {where} failed: {e.reason or e}; {_TLS_HINT}"
 
 
 def make(options: PublishOptions, env: Mapping[str, str]) -> EmailPublisher:

@@ -71,6 +71,7 @@ def _same_family(declared: str, sniffed: str) -> bool:
 
 
 def url_key(url: str) -> str:
+    """The name of a URL's file in the cache: a hash of the URL."""
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
 
 
@@ -86,6 +87,8 @@ class MediaFile:
 
 @dataclass
 class MediaReport:
+    """What a build did with its media: downloaded, taken from the cache, failed (with why), skipped."""
+
     downloaded: int = 0
     cached: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
@@ -128,6 +131,7 @@ class MediaCache:
         return self._index
 
     def cached(self, url: str) -> MediaFile | None:
+        """The cached file of a URL, or None."""
         name = self._load_index().get(url_key(url))
         if name is None:
             return None
@@ -148,6 +152,7 @@ class MediaCache:
 
     # -- downloading -------------------------------------------------------------------------------
     def absolute(self, url: str) -> str:
+        """The URL to download: a path (`/papers/...`) is taken as one of `base_url`."""
         if self.base_url and url.startswith("/") and not url.startswith("//"):
             return urljoin(self.base_url + "/", url.lstrip("/"))
         return url
@@ -206,6 +211,7 @@ class MediaCache:
         return self._client
 
     def close(self) -> None:
+        """Close the HTTP client, if one was made."""
         if self._client is not None:
             self._client.close()
             self._client = None
@@ -235,22 +241,27 @@ class MediaCache:
             self.report.failed.append((url, str(e)))
             return None
         except (DownloadRefused, LimitExceeded) as e:
-            return self._fail(url, key, str(e))
+            self._fail(url, key, str(e))
+            return None
         if response.status_code != 200:
-            return self._fail(url, key, f"HTTP {response.status_code}")
+            self._fail(url, key, f"HTTP {response.status_code}")
+            return None
         declared = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if declared == "image/jpg":
             declared = "image/jpeg"
         if declared not in TYPES:
-            return self._fail(url, key, f"content type {declared or '(none)'} is not an accepted image or video")
+            self._fail(url, key, f"content type {declared or '(none)'} is not an accepted image or video")
+            return None
         data = response.content
         sniffed = sniff(data)
         if sniffed is None or not _same_family(declared, sniffed):
-            return self._fail(url, key, f"declared {declared}, but the bytes are not an accepted image or video")
+            self._fail(url, key, f"declared {declared}, but the bytes are not an accepted image or video")
+            return None
         ext, kind = TYPES[sniffed]
         limit = self.max_video_bytes if kind == "video" else self.max_image_bytes
         if len(data) > limit:
-            return self._fail(url, key, f"{len(data):,} bytes, over the limit of {limit:,}")
+            self._fail(url, key, f"{len(data):,} bytes, over the limit of {limit:,}")
+            return None
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         name = f"{key}.{ext}"
         tmp = self.cache_dir / f".{name}.{os.getpid()}.tmp"

@@ -243,6 +243,7 @@ class Writer:
         self.written.append(rel)
 
     def write_manifest(self) -> None:
+        """Write the manifest of the new site: the key of every page, and whether it has a search index."""
         body = {"format": SITE_FORMAT, "generator": "dailypapers", "fingerprint": self.fp,
                 "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
                 "search": self.search, "pages": self.pages}
@@ -313,11 +314,13 @@ def _swap(new: Path, out: Path) -> None:
 # -- search -------------------------------------------------------------------------------------
 
 def pagefind_executable() -> str:
+    """The Pagefind binary of the pagefind[bin] package; SiteError when there is none."""
     try:
         from pagefind_bin import get_executable
     except ImportError as e:
         raise SiteError("the search index needs Pagefind: pip install 'pagefind[bin]' "
-                        f"(or build without search) ({e})")
+                        f"(or build without search) ({e})",
+                        hint="pip install 'pagefind[bin]', or build without search")
     try:
         return str(get_executable())
     except FileNotFoundError as e:

@@ -28,6 +28,7 @@ from dailypapers.publish.chat import (
     fingerprint,
     post_json,
 )
+from dailypapers.text import strip_userinfo
 
 if TYPE_CHECKING:
     from dailypapers.config import PublishOptions
@@ -40,17 +41,23 @@ class SlackFormat:
     """Slack's mrkdwn: &, < and > escaped, so no text can become a link or a mention."""
 
     def escape(self, text: str) -> str:
+        """`&`, `<` and `>` as entities."""
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     def bold(self, escaped: str) -> str:
+        """Bold."""
         return f"*{escaped}*"
 
     def link(self, escaped: str, url: str) -> str:
+        """A link; `|`, `<` and `>` in the URL percent-encoded."""
         url = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
         return f"<{url}|{escaped}>"
 
 
 class SlackPublisher(ChatPublisher):
+    """`publish --to slack`: through chat.postMessage with a bot token (the papers in the head message's
+    thread), or an incoming webhook (the papers after it)."""
+
     target = "slack"
     limit = LIMIT
     default_delay = 1.0
@@ -74,6 +81,8 @@ class SlackPublisher(ChatPublisher):
         self.slack_channel = channel
 
     def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
+        """Post one message, in the thread of `reply_to` when a bot token posts; returns its id ("" from a
+        webhook)."""
         if self.bot_token:
             return self._post_message(text, reply_to), 0.0
         payload = {"text": text, "unfurl_links": False, "unfurl_media": False}
@@ -87,20 +96,21 @@ class SlackPublisher(ChatPublisher):
                                       "unfurl_media": False}
         if thread_ts:
             payload["thread_ts"] = thread_ts
-        r = post_json(self.client, f"{self.api_url}/chat.postMessage", payload, self.policy,
-                      "Slack chat.postMessage", self.secrets,
-                      headers={"Authorization": f"Bearer {self.bot_token}"})
+        url = f"{self.api_url}/chat.postMessage"  # the token goes in a header: the URL is no secret
+        r = post_json(self.client, url, payload, self.policy, "Slack chat.postMessage", self.secrets,
+                      headers={"Authorization": f"Bearer {self.bot_token}"}, shown_url=strip_userinfo(url))
         try:
             data = r.json()
         except ValueError:
             data = None
         if r.status_code != 200 or not isinstance(data, dict) or not data.get("ok"):
             error = data.get("error") if isinstance(data, dict) else None
-            raise PublishError(f"Slack chat.postMessage: {error or describe(r)}")
+            raise PublishError(f"Slack chat.postMessage: {error or describe(r)}", url=strip_userinfo(url))
         return str(data.get("ts") or "")
 
 
 def make(options: PublishOptions, env: Mapping[str, str]) -> SlackPublisher:
+    """The `slack` publisher (the entry point): a bot token and a channel, or a webhook, from the environment."""
     channel = chat_setting(options, "slack_channel", env, "SLACK_CHANNEL")
     return SlackPublisher(options, webhook_url=(env.get("SLACK_WEBHOOK_URL") or "").strip() or None,
                           bot_token=(env.get("SLACK_BOT_TOKEN") or "").strip() or None,

@@ -34,17 +34,24 @@ LIMIT = 4096
 
 
 class TelegramFormat:
+    """Telegram's HTML: text escaped, bold as <b>, links as <a href>."""
+
     def escape(self, text: str) -> str:
+        """`&`, `<` and `>` as entities."""
         return html.escape(text, quote=False)
 
     def bold(self, escaped: str) -> str:
+        """Bold."""
         return f"<b>{escaped}</b>"
 
     def link(self, escaped: str, url: str) -> str:
+        """A link; the URL escaped for the attribute."""
         return f'<a href="{html.escape(url, quote=True)}">{escaped}</a>'
 
 
 class TelegramPublisher(ChatPublisher):
+    """`publish --to telegram`: the day through the Bot API, every paper a reply to the head message."""
+
     target = "telegram"
     limit = LIMIT
     default_delay = 3.0
@@ -59,6 +66,7 @@ class TelegramPublisher(ChatPublisher):
         super().__init__(str(chat_id), options, [token], client, sleep)
 
     def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
+        """Send one message, as a reply to `reply_to` when given; returns its id."""
         payload: dict[str, Any] = {"chat_id": self.chat_id, "text": text, "parse_mode": "HTML",
                                    "link_preview_options": {"is_disabled": True}}
         if reply_to:
@@ -73,11 +81,14 @@ class TelegramPublisher(ChatPublisher):
             reason = data.get("description") if isinstance(data, dict) else None
             raise PublishError(f"Telegram sendMessage: HTTP {r.status_code}: {reason}" if reason
                                else f"Telegram sendMessage: {describe(r)}")
-        result = data.get("result") if isinstance(data.get("result"), dict) else {}
+        result = data.get("result")
+        if not isinstance(result, dict):
+            result = {}
         return str(result.get("message_id", "")), 0.0
 
 
 def make(options: PublishOptions, env: Mapping[str, str]) -> TelegramPublisher:
+    """The `telegram` publisher (the entry point): TELEGRAM_BOT_TOKEN and a chat."""
     token = need(env, "TELEGRAM_BOT_TOKEN", "--to telegram")
     chat_id = chat_setting(options, "telegram_chat_id", env, "TELEGRAM_CHAT_ID")
     if chat_id in (None, ""):

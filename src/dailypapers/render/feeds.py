@@ -58,10 +58,12 @@ def day_page_path(lang: str, date: str) -> str:
 
 
 def paper_id(date: str, arxiv_id: str, lang: str) -> str:
+    """The feed id of a paper's entry: a tag URI of the day, the paper and the language."""
     return clean(f"tag:{TAG_AUTHORITY},{date}:{arxiv_id}/{lang}")
 
 
 def day_id(date: str, lang: str) -> str:
+    """The feed id of a day's entry: a tag URI of the day and the language."""
     return f"tag:{TAG_AUTHORITY},{date}:day/{lang}"
 
 

@@ -231,6 +231,7 @@ def _unbalanced(title: str, spans: list[tuple[int, int]] | None = None) -> set[i
 
 
 def escape_title(title: str) -> str:
+    """A paper title as written in its heading's link, escaped so that it shows as itself (see the module docstring)."""
     if not _SPECIAL.search(title):
         return title
     spans = _code_spans(title)
@@ -269,6 +270,7 @@ def unescape_text(text: str, code: bool = True) -> str:
 
 
 def unescape_title(text: str) -> str:
+    """A title as read from a heading's link: the escaping of `escape_title` undone."""
     return unescape_text(text)
 
 
@@ -276,6 +278,8 @@ def unescape_title(text: str) -> str:
 
 @dataclass
 class ParsedPaper:
+    """A paper as a digest file gives it; `line` is where its heading stands."""
+
     id: str
     title: str
     authors: list[str] = field(default_factory=list)
@@ -287,12 +291,16 @@ class ParsedPaper:
 
 @dataclass
 class ParsedDay:
+    """A day of a digest file and its papers."""
+
     date: str
     papers: list[ParsedPaper] = field(default_factory=list)
 
 
 @dataclass
 class ParsedFile:
+    """What a digest file holds, what reading it normalized, and the lines it skipped."""
+
     days: list[ParsedDay]
     notes: list[str] = field(default_factory=list)  # what was normalized, for the user
     warnings: list[str] = field(default_factory=list)  # lines that could not be read, and were skipped

@@ -17,6 +17,9 @@ from dailypapers.plugins import Registry
 
 
 class Source(Protocol):
+    """A source of papers: `fetch_day` lists a day's. `name` is how listings from it are recorded;
+    `missing` lists the ids asked for that it did not know."""
+
     name: str
     missing: list[str]  # ids asked for that the source does not know (empty for a day's listing)
 

@@ -22,7 +22,7 @@ from dailypapers.errors import ConfigError, DownloadRefused, GaveUp, LimitExceed
 from dailypapers.http import ARXIV_API, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.models import Listing, ListingEntry, Paper
 from dailypapers.sources.arxiv_atom import Feed, parse_feed, split_id
-from dailypapers.text import utc_now
+from dailypapers.text import strip_userinfo, utc_now
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 EASTERN = ZoneInfo("America/New_York")
@@ -52,27 +52,30 @@ class ArxivClient:
 
     # -- requests ---------------------------------------------------------------------------------
     def query(self, params: dict[str, str | int], what: str) -> Feed:
+        """One request to the API (or its answer cached today), as a feed; SourceError when it fails or
+        arXiv answers with an error. `what` names the request in messages."""
         url = f"{self.api_url}?{urlencode(params, safe=':,/()[] ')}"
         cached = self._cached(url)
         if cached is not None:
             self.bodies.append(cached)
             return parse_feed(cached, f"arXiv API ({what}, cached)")
+        shown = strip_userinfo(url)
         try:
             response = request(self.client, "GET", url, self.policy, limits=ARXIV_API, gate=self.gate)
         except (GaveUp, DownloadRefused, LimitExceeded) as e:
-            raise SourceError(f"arXiv API ({what}): {url}: {e}")
+            raise SourceError(f"arXiv API ({what}): {url}: {e}", url=shown)
         if response.status_code == 400:
             try:
                 feed = parse_feed(response.text, f"arXiv API ({what})")
             except ResponseShapeError:  # a proxy's page, not arXiv's error feed
                 feed = Feed([])
             detail = "; ".join(f"{e.message}" for e in feed.errors) or response.text[:200]
-            raise SourceError(f"arXiv API ({what}) refused the request (HTTP 400): {detail}")
+            raise SourceError(f"arXiv API ({what}) refused the request (HTTP 400): {detail}", url=shown)
         if response.status_code != 200:
-            raise SourceError(f"arXiv API ({what}): {url}: HTTP {response.status_code}")
+            raise SourceError(f"arXiv API ({what}): {url}: HTTP {response.status_code}", url=shown)
         feed = parse_feed(response.text, f"arXiv API ({what})")
         if feed.errors:
-            raise SourceError(f"arXiv API ({what}): " + "; ".join(e.message for e in feed.errors))
+            raise SourceError(f"arXiv API ({what}): " + "; ".join(e.message for e in feed.errors), url=shown)
         self._store(url, response.text)
         self.bodies.append(response.text)
         return feed
@@ -126,6 +129,8 @@ class ArxivClient:
 
     # -- a day's announcements --------------------------------------------------------------------
     def announced(self, categories: list[str], date: str) -> list[Paper]:
+        """The papers arXiv announced on `date` in any of `categories` (by the submission window of the
+        day), once each; none on a weekend."""
         start, end = announcement_window(date)
         if start is None or end is None:
             return []
@@ -197,6 +202,8 @@ class ArxivSource:
         self.missing: list[str] = []
 
     def fetch_day(self, date: str) -> Listing:
+        """The papers named by id, else those announced on `date` in the categories, at most `max_papers`;
+        ConfigError when it was given neither."""
         self.client.bodies.clear()
         if self.ids:
             papers, self.missing = self.client.by_ids(self.ids)

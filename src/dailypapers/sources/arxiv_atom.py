@@ -19,12 +19,16 @@ NS = {"a": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/ato
 
 @dataclass
 class ApiError:
+    """An error the API answered with, as an entry of its feed: the id it is about and what it says."""
+
     id: str
     message: str
 
 
 @dataclass
 class Feed:
+    """A feed read: its papers, the errors it reported, and the total of results (None when not given)."""
+
     papers: list[Paper]
     errors: list[ApiError] = field(default_factory=list)
     total: int | None = None
@@ -39,6 +43,9 @@ def split_id(raw: str) -> tuple[str, int | None]:
 
 
 def parse_feed(body: str, where: str) -> Feed:
+    """The papers and errors of an API answer, in either dialect; ResponseShapeError for what is not
+    an Atom feed, a feed with a DOCTYPE or entities, or an entry with no arXiv id or title. `where`
+    names the answer in messages."""
     if "<!DOCTYPE" in body[:2000] or "<!ENTITY" in body:
         raise ResponseShapeError(f"{where}: the feed declares a DOCTYPE or entities; refused")
     try:

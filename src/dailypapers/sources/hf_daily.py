@@ -22,7 +22,7 @@ from dailypapers.http import HF_LISTING, RetryPolicy, make_client, request
 from dailypapers.models import VIDEO_SUFFIXES, Listing, ListingEntry, Paper
 from dailypapers.sources import validate
 from dailypapers.sources.validate import Notes
-from dailypapers.text import utc_now
+from dailypapers.text import strip_userinfo, utc_now
 
 MAX_PAGES = 50  # a guard against a server that ignores `p` and repeats itself
 MAX_PAPERS = 500  # papers of one day at most (the busiest real days have about fifty)
@@ -53,6 +53,8 @@ class HFDailySource:
         self.client = client or make_client(timeout, headers)
 
     def fetch_day(self, date: str) -> Listing:
+        """Every paper Hugging Face lists for `date`, page by page, at most `max_papers`; items that cannot
+        be read are skipped, with a warning in the listing. SourceError when a page cannot be had."""
         url = f"{self.endpoint}/api/daily_papers"
         entries: list[ListingEntry] = []
         raw: list[str] = []
@@ -87,19 +89,22 @@ class HFDailySource:
 
     def _get(self, url: str, params: dict[str, Any], date: str) -> str:
         shown = f"{url}?date={params['date']}&p={params['p']}&limit={params['limit']}"
+        safe_shown = strip_userinfo(shown)  # what the errors carry: no user name or password
         try:
             response = request(self.client, "GET", url, self.policy, limits=HF_LISTING, params=params)
         except LimitExceeded as e:
-            raise SourceError(f"Hugging Face Daily Papers for {date}: {e}; nothing was stored")
+            raise SourceError(f"Hugging Face Daily Papers for {date}: {e}; nothing was stored", url=safe_shown)
         except GaveUp as e:
             raise SourceError(f"Hugging Face Daily Papers for {date}: {shown}: {e}. "
-                              "Check the network or HF_ENDPOINT, then run fetch again.")
+                              "Check the network or HF_ENDPOINT, then run fetch again.", url=safe_shown,
+                              hint="check the network or HF_ENDPOINT, then run fetch again")
         if response.status_code in (401, 403):
             raise SourceError(f"Hugging Face Daily Papers for {date}: {shown}: HTTP "
-                              f"{response.status_code}; check HF_TOKEN (it was rejected).")
+                              f"{response.status_code}; check HF_TOKEN (it was rejected).", url=safe_shown,
+                              hint="check HF_TOKEN")
         if response.status_code != 200:
             raise SourceError(f"Hugging Face Daily Papers for {date}: {shown}: HTTP "
-                              f"{response.status_code}: {response.text[:200]!r}")
+                              f"{response.status_code}: {response.text[:200]!r}", url=safe_shown)
         return response.text
 
 
@@ -108,11 +113,11 @@ def _decode(body: str, date: str, url: str, page: int) -> list[Any]:
         data = json.loads(body)
     except json.JSONDecodeError as e:
         raise ResponseShapeError(f"Hugging Face Daily Papers for {date} ({url}, page {page}): "
-                                 f"the body is not JSON ({e}); nothing was stored")
+                                 f"the body is not JSON ({e}); nothing was stored", url=strip_userinfo(url))
     if not isinstance(data, list):
         raise ResponseShapeError(f"Hugging Face Daily Papers for {date} ({url}, page {page}): "
                                  f"expected a JSON array of papers, got {type(data).__name__}; "
-                                 "nothing was stored")
+                                 "nothing was stored", url=strip_userinfo(url))
     return data
 
 

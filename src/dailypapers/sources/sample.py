@@ -28,6 +28,7 @@ class SampleSource:
     missing: list[str] = []
 
     def fetch_day(self, date: str) -> Listing:
+        """The bundled papers on SAMPLE_DATE; an empty listing on any other day."""
         if date != SAMPLE_DATE:
             return Listing(date, "sample", [], [], "bundled:sample_day.json")
         items = sample_items()

@@ -9,7 +9,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from dailypapers.text import arxiv_id, clean_line, safe_url
+from dailypapers.text import arxiv_id, clean_line
+from dailypapers.text import safe_url as safe_url  # one of the checks of a value: validate.safe_url
 
 # How long a value may be; the longest real ones are far shorter.
 MAX_TITLE = 1_000
@@ -31,6 +32,7 @@ class Notes:
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, item: str, message: str) -> None:
+        """Note what was done with a value of `item` (`page 0, item 3`)."""
         self.warnings.append(f"{self.where}, {item}: {message}")
 
 
@@ -86,7 +88,8 @@ def urls(values: Any) -> tuple[list[str], list[str]]:
     """The safe URLs of a list, and the ones dropped."""
     if not isinstance(values, list):
         return [], [str(values)[:60]] if values else []
-    kept, dropped = [], []
+    kept: list[str] = []
+    dropped: list[str] = []
     for v in values[:50]:
         url = safe_url(v)
         (kept if url else dropped).append(url or str(v)[:60])

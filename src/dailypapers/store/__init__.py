@@ -63,6 +63,7 @@ class Store:
         self.url = url
         self.readonly = readonly
         self.where = where or _safe_url(url)
+        self._path = where  # the file, for a store opened by path (`open`); None for a database URL
         self._begin = "BEGIN"  # "BEGIN IMMEDIATE" while migrating (takes the write lock first)
         try:
             self.engine = sa.create_engine(url, future=True)
@@ -73,7 +74,8 @@ class Store:
                 sa.event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql(self._begin))
             self.migrate()
         except sa.exc.SQLAlchemyError as e:
-            raise StoreError(_database_problem(self.where, e, "open it")) from e
+            message, hint = _database_problem(self.where, e, "open it")
+            raise self._error(message, hint=hint) from e
 
     @classmethod
     def open(cls, path: Path | str, readonly: bool | None = None) -> Store:
@@ -86,39 +88,48 @@ class Store:
         path = Path(path)
         if path.exists():
             if not path.is_file():
-                raise StoreError(f"the store {path} is not a file")
+                raise StoreError(f"the store {path} is not a file", path=str(path))
             if path.stat().st_size == 0:
                 raise StoreError(f"the store {path} is empty (0 bytes): it is not a dailypapers database. Restore "
-                                 "it from a backup, or move it away to start a new, empty store")
+                                 "it from a backup, or move it away to start a new, empty store", path=str(path),
+                                 hint="restore it from a backup, or move it away to start a new, empty store")
         else:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
-                raise StoreError(f"cannot make the folder of the store {path}: {e.strerror}")
+                raise StoreError(f"cannot make the folder of the store {path}: {e.strerror}", path=str(path))
         if readonly is None:
             readonly = path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
         if readonly:
             if not path.exists():
-                raise StoreError(f"there is no store at {path}, and its folder cannot be written")
+                raise StoreError(f"there is no store at {path}, and its folder cannot be written", path=str(path))
             # immutable: SQLite takes no lock and writes no journal, which a read-only folder forbids
             return cls(f"sqlite+pysqlite:///file:{quote(str(path))}?mode=ro&immutable=1&uri=true",
                        readonly=True, where=str(path))
         return cls(f"sqlite+pysqlite:///{path}", where=str(path))
 
     def close(self) -> None:
+        """Close the database's connections."""
         self.engine.dispose()
+
+    def _error(self, message: str, *, hint: str | None = None, paper_id: str | None = None) -> StoreError:
+        """A StoreError about this store, naming its file (or its URL, without a password)."""
+        if self._path is not None:
+            return StoreError(message, path=self._path, hint=hint, paper_id=paper_id)
+        return StoreError(message, url=strip_userinfo(self.where), hint=hint, paper_id=paper_id)
 
     @contextmanager
     def _tx(self, what: str = "write") -> Iterator[sa.Connection]:
         """One transaction; a database error becomes a StoreError after the rollback."""
         if self.readonly:
-            raise StoreError(f"could not {what}: the store {self.where} is read-only (its file or folder cannot "
-                             "be written by this user)")
+            raise self._error(f"could not {what}: the store {self.where} is read-only (its file or folder cannot "
+                              "be written by this user)")
         try:
             with self.engine.begin() as conn:
                 yield conn
         except sa.exc.SQLAlchemyError as e:
-            raise StoreError(_database_problem(self.where, e, what) + "; nothing of it was stored") from e
+            message, hint = _database_problem(self.where, e, what)
+            raise self._error(message + "; nothing of it was stored", hint=hint) from e
 
     @contextmanager
     def _read(self, what: str = "read") -> Iterator[sa.Connection]:
@@ -127,18 +138,22 @@ class Store:
             with self.engine.connect() as conn:
                 yield conn
         except sa.exc.SQLAlchemyError as e:
-            raise StoreError(_database_problem(self.where, e, what)) from e
+            message, hint = _database_problem(self.where, e, what)
+            raise self._error(message, hint=hint) from e
 
     # -- migrations ---------------------------------------------------------------------------
     def migrate(self) -> None:
+        """Apply the migrations the database lacks, each in its own transaction; StoreError for an older
+        store opened read-only."""
         with self.engine.connect() as conn:
             done = set(conn.scalars(sa.select(schema_migrations.c.version))) \
                 if sa.inspect(conn).has_table(schema_migrations.name) else set()
         if all(version in done for version, _, _ in MIGRATIONS):
             return
         if self.readonly:
-            raise StoreError(f"the store {self.where} is from an older dailypapers and must be upgraded, which a "
-                             "read-only store cannot be: run any command once as a user who can write it")
+            raise self._error(f"the store {self.where} is from an older dailypapers and must be upgraded, which "
+                              "a read-only store cannot be: run any command once as a user who can write it",
+                              hint="run any command once as a user who can write the store")
         # Processes that open a new home at once must not apply a migration twice: each one is
         # applied holding the write lock, after looking again at what is done.
         self._begin = "BEGIN IMMEDIATE"
@@ -156,6 +171,7 @@ class Store:
             self._begin = "BEGIN"
 
     def schema_version(self) -> int:
+        """The latest migration applied (0 for none)."""
         with self._read() as conn:
             return conn.scalar(sa.select(sa.func.max(schema_migrations.c.version))) or 0
 
@@ -172,9 +188,10 @@ class Store:
 
     def _merge_entries(self, conn: sa.Connection, date: str,
                        entries: Iterable[ListingEntry]) -> tuple[int, int]:
-        existing = {r.paper_id: r for r in conn.execute(
+        listed = {r.paper_id: r for r in conn.execute(
             sa.select(listings).where(listings.c.date == date))}
-        next_pos = max((r.position for r in existing.values()), default=-1) + 1
+        next_pos = max((r.position for r in listed.values()), default=-1) + 1
+        existing = set(listed)  # the papers listed that day, those added here included
         added = updated = 0
         for e in entries:
             self._upsert_paper(conn, e.paper)
@@ -190,7 +207,7 @@ class Store:
                 conn.execute(listings.insert().values(
                     date=date, paper_id=e.paper.id, source=e.source, position=next_pos,
                     upvotes=e.upvotes, upvotes_read_at=e.upvotes_read_at))
-                existing[e.paper.id] = None  # type: ignore[assignment]
+                existing.add(e.paper.id)
                 next_pos += 1
                 added += 1
         return added, updated
@@ -207,6 +224,7 @@ class Store:
         conn.execute(papers.update().where(papers.c.id == p.id).values(**merged))
 
     def paper(self, paper_id: str) -> Paper | None:
+        """The stored paper with this id, or None."""
         with self._read() as conn:
             row = conn.execute(sa.select(papers).where(papers.c.id == paper_id)).first()
         return _row_paper(row) if row else None
@@ -221,12 +239,14 @@ class Store:
                     for r in conn.execute(q)]
 
     def days(self) -> list[tuple[str, int]]:
+        """Every day with a listing and how many papers it lists, oldest first."""
         q = (sa.select(listings.c.date, sa.func.count()).group_by(listings.c.date)
              .order_by(listings.c.date))
         with self._read() as conn:
             return [(r[0], r[1]) for r in conn.execute(q)]
 
     def raw_fetches(self, date: str) -> list[tuple[str, str, list[str]]]:
+        """The raw bodies of a day's fetches, oldest first: (source, URL, one body per page)."""
         q = sa.select(fetches).where(fetches.c.date == date).order_by(fetches.c.id)
         with self._read() as conn:
             return [(r.source, r.url, json.loads(r.raw)) for r in conn.execute(q)]
@@ -251,6 +271,7 @@ class Store:
 
     # -- full text ----------------------------------------------------------------------------------
     def save_text(self, paper_id: str, version: int, source: str, sections: list[TextSection]) -> None:
+        """Store a paper version's text from one source, replacing any stored before."""
         # [title, text, kind] as first stored; the HTML anchor is a fourth element when there is one.
         body = json.dumps([[s.title, s.text, s.kind, *([s.anchor] if s.anchor else [])] for s in sections],
                           ensure_ascii=False)
@@ -261,6 +282,7 @@ class Store:
                                                sections=body, fetched_at=utc_now()))
 
     def text(self, paper_id: str, version: int, source: str) -> list[TextSection] | None:
+        """The stored text of a paper version from one source, or None."""
         q = sa.select(texts.c.sections).where(texts.c.paper_id == paper_id, texts.c.version == version,
                                               texts.c.source == source)
         with self._read() as conn:
@@ -279,7 +301,8 @@ class Store:
         """Write one summary atomically. With `replace`, a summary under the same key is replaced
         (an import of newer text, or --force); otherwise the existing one is kept."""
         if not summary.sections or any(not s.text.strip() for s in summary.sections):
-            raise StoreError(f"refusing to store an empty summary section for paper {summary.key.paper_id}")
+            raise self._error(f"refusing to store an empty summary section for paper {summary.key.paper_id}",
+                              paper_id=summary.key.paper_id)
         k = summary.key
         values = dict(paper_id=k.paper_id, version=k.version, text_source=k.text_source, lang=k.lang,
                       model=k.model, prompt_version=k.prompt_version,
@@ -308,6 +331,7 @@ class Store:
             return [_row_summary(r) for r in conn.execute(q)]
 
     def latest_summary(self, paper_id: str, lang: str, model: str | None = None) -> Summary | None:
+        """The newest summary of a paper in `lang` (by `model`, when given), or None."""
         for s in self.summaries_for(paper_id, lang):
             if model is None or s.key.model == model:
                 return s
@@ -343,6 +367,7 @@ class Store:
                 publications.c.date == date, publications.c.lang == lang)).rowcount
 
     def publications(self, date: str | None = None) -> list[dict[str, Any]]:
+        """Every part recorded as sent (of one day, when given), in the order sent."""
         q = sa.select(publications).order_by(publications.c.id)
         if date is not None:
             q = q.where(publications.c.date == date)
@@ -359,18 +384,23 @@ class Store:
                                 .values(outcome="unfinished")).rowcount
 
     def start_run(self, command: str, args: dict[str, Any]) -> int:
+        """Record a run as started, with its command and arguments; returns its id."""
         with self._tx() as conn:
             result = conn.execute(runs.insert().values(command=command, args=json.dumps(args, default=str),
                                                        started_at=utc_now(), outcome="running"))
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None  # an INSERT of one row has the key of that row
+            return int(key[0])
 
     def record_failure(self, run_id: int, failure: Failure, stage: str) -> None:
+        """Record a paper the run could not do, and why (no password of a URL in it)."""
         with self._tx() as conn:
             conn.execute(failures.insert().values(run_id=run_id, paper_id=failure.paper_id, stage=stage,
                                                   reason=strip_userinfo(failure.reason), at=utc_now()))
 
     def finish_run(self, run_id: int, outcome: str, papers_done: int, usage: Usage,
                    cost: float | None = None) -> None:
+        """Record how a run ended: its outcome, the papers done and what it spent (cost in US dollars)."""
         with self._tx() as conn:
             conn.execute(runs.update().where(runs.c.id == run_id).values(
                 finished_at=utc_now(), outcome=outcome, papers_done=papers_done,
@@ -401,18 +431,21 @@ class Store:
         return out
 
 
-def _database_problem(where: str, e: sa.exc.SQLAlchemyError, what: str) -> str:
-    """What went wrong with the database, for a person: the file, the error, and what to do."""
+def _database_problem(where: str, e: sa.exc.SQLAlchemyError, what: str) -> tuple[str, str | None]:
+    """What went wrong with the database, for a person: the file, the error, and what to do; and
+    what to do alone, as the error's hint (None when there is nothing to do)."""
     detail = str(getattr(e, "orig", e))
-    advice = ""
+    advice = hint = ""
     if "not a database" in detail or "malformed" in detail or "corrupt" in detail:
-        advice = (" — the file is damaged: restore it from a backup (sqlite3 FILE '.recover' may save part of "
-                  "it), or move it away to start a new store")
+        hint = ("restore it from a backup (sqlite3 FILE '.recover' may save part of it), or move it away to "
+                "start a new store")
+        advice = " — the file is damaged: " + hint
     elif "readonly" in detail or "read-only" in detail:
         advice = " — the store cannot be written by this user"
     elif "disk" in detail and "full" in detail or "No space" in detail:
-        advice = " — the disk is full: free some space and run again"
-    return f"could not {what} in the store {where}: {detail}{advice}"
+        hint = "free some space and run again"
+        advice = " — the disk is full: " + hint
+    return f"could not {what} in the store {where}: {detail}{advice}", hint or None
 
 
 def _sqlite_readonly(dbapi_conn: Any, _record: Any) -> None:

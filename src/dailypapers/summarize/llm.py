@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from dailypapers.errors import LLMError, LLMOutputError, SummaryRejected
-from dailypapers.models import HARD, Finding, Section, Usage
+from dailypapers.models import HARD, SECTION_KEYS, Finding, Section, Usage
 from dailypapers.summarize import prompts
 from dailypapers.summarize.backends import ChatModel, Draft, Job
 from dailypapers.summarize.parsing import parse_sections
@@ -23,7 +23,10 @@ OFF_TOPIC = "off-topic"  # the checks' rule for a summary of another paper: wort
 
 
 class ChatSummarizer:
-    languages = None
+    """A backend made of a chat model: it owns the prompt, the parsing of answers, and their repair
+    (`repairs`: answers sent back at most, after the first)."""
+
+    languages: frozenset[str] | None = None
 
     def __init__(self, model: ChatModel, prompt_version: str = prompts.PROMPT_VERSION,
                  repairs: int = 2) -> None:
@@ -33,6 +36,8 @@ class ChatSummarizer:
         self.repairs = repairs
 
     def summarize(self, job: Job) -> Draft:
+        """The best answer for the job, repaired as the module docstring says; LLMOutputError when no answer
+        could be read, SummaryRejected when the best has a hard finding, LLMError when a request failed."""
         prompt = prompts.build(job.paper, job.text, job.lang, self.prompt_version)
         messages = [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
         usage = Usage()
@@ -47,6 +52,7 @@ class ChatSummarizer:
                     break  # a repair request failed: the publishable answer in hand is kept
                 if answers:
                     e.usage = usage  # the answers before it were paid for: the accounts must show them
+                e.paper_id = e.paper_id or job.paper.id
                 raise
             usage.add(reply.usage)
             answers += 1
@@ -62,14 +68,14 @@ class ChatSummarizer:
                 break
             messages += [{"role": "assistant", "content": reply.text[:4000]},
                          {"role": "user", "content": _repair_request(problems)}]
-        return _best(attempts, problems, usage, answers)
+        return _best(attempts, problems, usage, answers, job.paper.id)
 
 
 def _best(attempts: list[tuple[list[Section], list[Finding]]], last_problems: list[Finding],
-          usage: Usage, answers: int) -> Draft:
+          usage: Usage, answers: int, paper_id: str) -> Draft:
     if not attempts:
         reason = last_problems[0].reason if last_problems else "no answer"
-        error = LLMOutputError(f"{reason} (after {answers} answers)")
+        error = LLMOutputError(f"{reason} (after {answers} answers)", paper_id=paper_id)
         error.usage = usage  # spent all the same: the run's accounts must show it
         raise error
     order = sorted(range(len(attempts)), key=lambda i: (_hard(attempts[i][1]), len(attempts[i][1]), i))
@@ -77,7 +83,8 @@ def _best(attempts: list[tuple[list[Section], list[Finding]]], last_problems: li
     sections, findings = attempts[chosen]
     if _hard(findings):
         reasons = "; ".join(f"{f.rule}: {f.reason}" for f in findings if f.severity == HARD)
-        rejected = SummaryRejected(f"rejected by the checks after {answers} answers: {reasons}", findings)
+        rejected = SummaryRejected(f"rejected by the checks after {answers} answers: {reasons}", findings,
+                                   paper_id=paper_id)
         rejected.usage = usage
         raise rejected
     return Draft(sections, usage, repaired=answers > 1, attempts=answers, findings=findings)
@@ -101,7 +108,7 @@ def _hard(findings: list[Finding]) -> int:
 
 
 def _repair_request(problems: list[Finding]) -> str:
-    keys = json.dumps(list(prompts.RESPONSE_SCHEMA["properties"]))  # type: ignore[arg-type]
+    keys = json.dumps(list(SECTION_KEYS))  # the properties of prompts.RESPONSE_SCHEMA, in its order
     listed = "\n".join(f"- {f.reason}" for f in problems)
     return (f"That answer cannot be published as it is:\n{listed}\n"
             f"Write the entry again, fixing these problems and keeping to the rules above: use only "

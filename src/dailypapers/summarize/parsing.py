@@ -16,6 +16,8 @@ _PLACEHOLDERS = re.compile(r"^(n/?a|none|null|todo|tbd|\.+|-+|…|없음|해당 
 
 
 def parse_sections(answer: str) -> list[Section]:
+    """The sections of an answer (JSON, in a code fence or not); LLMOutputError saying why it cannot be
+    used. Empty and placeholder sections are left out; What's New and Technical Details must stay."""
     m = _FENCE.match(answer)
     body = m.group(1) if m else answer.strip()
     try:

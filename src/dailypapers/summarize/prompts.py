@@ -36,6 +36,8 @@ RESPONSE_SCHEMA: dict[str, object] = {
 
 @dataclass(frozen=True)
 class Prompt:
+    """The messages for one paper: the system prompt and the user's, and the prompt's version."""
+
     version: str
     system: str
     user: str
@@ -47,6 +49,7 @@ def _template(version: str) -> str:
 
 
 def language_name(lang: str) -> str:
+    """The English name of a language for the prompt (`Korean`), or a phrase naming its code."""
     return LANGUAGE_NAMES.get(lang, f"the language with code '{lang}'")
 
 

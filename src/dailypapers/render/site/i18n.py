@@ -19,6 +19,7 @@ def valid_lang(code: str) -> bool:
 
 
 def lang_name(code: str) -> str:
+    """A language's own name (`한국어` for ko), or the code itself when it is not known."""
     return LANG_NAMES.get(code) or LANG_NAMES.get(code.split("-")[0]) or code
 
 
@@ -378,6 +379,7 @@ def ui_lang(lang: str) -> str:
 
 
 def strings(lang: str) -> dict[str, str]:
+    """The site's words in `lang`, or in English when the site is not translated into it."""
     return STRINGS[ui_lang(lang)]
 
 
@@ -392,5 +394,6 @@ def translator(lang: str) -> Callable[..., str]:
 
 
 def month_label(lang: str, year: int, month: int) -> str:
+    """A month's name as a calendar heading in `lang` (`2025년 3월`, `March 2025`)."""
     s = strings(lang)
     return s["month_format"].format(year=year, month=month, month_name=s["months"].split()[month - 1])

@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dailypapers import langdetect
 from dailypapers.models import Digest, DigestEntry, Paper, Summary, format_order
@@ -43,6 +43,9 @@ from dailypapers.render import feeds as feed_render
 from dailypapers.render.site import i18n
 from dailypapers.render.site.evidence import annotated
 from dailypapers.text import safe_url
+
+if TYPE_CHECKING:
+    import jinja2
 
 SITE_FORMAT = 1  # the layout of the site; a change makes every page be rendered again
 HERE = Path(__file__).resolve().parent
@@ -66,8 +69,11 @@ CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'sel
 class MediaRef(Protocol):
     """A thumbnail or video the publisher has for a URL: its file name in media/ and its kind."""
 
-    name: str
-    kind: str  # image | video
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...  # image | video
 
 
 @dataclass
@@ -82,6 +88,8 @@ class SiteEntry:
 
 @dataclass
 class SiteDay:
+    """A day of the site: its papers in digest order."""
+
     date: str
     entries: list[SiteEntry]
 
@@ -121,12 +129,15 @@ class SitePlan:
 
     @property
     def has_papers(self) -> bool:
+        """Whether any page shows a paper (no search index is needed otherwise)."""
         return any(self.model.papers_by_lang().values())
 
     def media_urls(self) -> list[str]:
+        """Every thumbnail and media URL the pages show, once each, for the publisher to fetch."""
         return self.model.wanted_media()
 
     def page_count(self) -> int:
+        """How many pages the site has."""
         return self.model.page_count()
 
     def files(self, media: Mapping[str, MediaRef | None], *, feeds: bool = True,
@@ -141,8 +152,8 @@ class SitePlan:
             data = (STATIC / name).read_bytes()
             yield SiteFile(f"assets/{name}", _key(fp, data), functools.partial(bytes, data), page=False)
         for rel, template, context in model.pages():  # contexts are not all kept
-            data = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-            yield SiteFile(rel, _key(fp, f"{rel}\n{data}".encode()),
+            inputs = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+            yield SiteFile(rel, _key(fp, f"{rel}\n{inputs}".encode()),
                            functools.partial(_page_bytes, template, context))
         if model.has_feeds:
             for rel, text in feed_render.feed_files(model.digests(), base_url).items():
@@ -179,12 +190,14 @@ def paper_slug(paper_id: str) -> str:
 
 
 def keyword_slug(kind: str, key: str) -> str:
+    """A file name for a keyword page: the key in ASCII, cut short, with a hash that keeps it unique."""
     ascii_ = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode().lower()
     base = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:50] or "kw"
     return f"{kind}-{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
 
 
 def github_url(repo: str | None) -> str | None:
+    """The GitHub link of a repository given as `owner/name` or a github.com URL; None for anything else."""
     if not repo:
         return None
     repo = repo.strip()
@@ -196,6 +209,7 @@ def github_url(repo: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=1 << 16)
 def text_lang(text: str, default: str = "en") -> str:
+    """The language a text is written in, by script (`default` for no text)."""
     return langdetect.detect(text) if text else default
 
 
@@ -255,6 +269,7 @@ class SiteModel:
 
     # -- media -----------------------------------------------------------------------------------
     def media_urls(self, paper: Paper) -> list[str]:
+        """A paper's thumbnail and media URLs, once each, the thumbnail first."""
         return list(dict.fromkeys(u for u in [paper.thumbnail or "", *paper.media_urls] if u))
 
     def wanted_media(self) -> list[str]:
@@ -280,11 +295,13 @@ class SiteModel:
         return {"kind": "placeholder", "src": "assets/placeholder.svg"}
 
     def gallery(self, paper: Paper) -> list[dict[str, str]]:
+        """The media a paper page shows: those the publisher has, at most MEDIA_ON_PAPER."""
         items = [self._media_item(u) for u in self.media_urls(paper)]
         return [i for i in items if i is not None][:MEDIA_ON_PAPER]
 
     # -- per language -----------------------------------------------------------------------------
     def papers_by_lang(self) -> dict[str, list[str]]:
+        """The paper ids each language's pages show."""
         return {lang: list(view.papers) for lang, view in self._by_lang.items()}
 
     def digests(self) -> dict[str, list[Digest]]:
@@ -296,6 +313,7 @@ class SiteModel:
         return out
 
     def page_count(self) -> int:
+        """How many pages the site has."""
         return 1 + sum(4 + len(v.days) + len(v.papers) + len(v.keyword_pages) for v in self._by_lang.values())
 
     def pages(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -308,7 +326,7 @@ class SiteModel:
         else:
             yield "index.html", "empty.html", {**self._base("index.html", "en", []), "kind": "empty"}
 
-    def _base(self, rel: str, lang: str, alternates: list[dict[str, str]]) -> dict[str, Any]:
+    def _base(self, rel: str, lang: str, alternates: list[dict[str, Any]]) -> dict[str, Any]:
         depth = rel.count("/")
         return {
             "root": "../" * depth if depth else "./",
@@ -398,8 +416,8 @@ class _LangView:
             yield f"{lang}/keywords/{page['slug']}.html", "keyword.html", self.keyword_context(key)
         yield f"{lang}/search.html", "search.html", self.search_context()
 
-    def _alternates(self, rel_for: Callable[[str], str | None], root: str) -> list[dict[str, str]]:
-        out = []
+    def _alternates(self, rel_for: Callable[[str], str | None], root: str) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
         for code in self.model.langs:
             rel = rel_for(code)
             if rel is not None:
@@ -407,7 +425,7 @@ class _LangView:
                             "current": code == self.lang})
         return out if len(out) > 1 else []
 
-    def _base(self, rel: str, alternates: list[dict[str, str]]) -> dict[str, Any]:
+    def _base(self, rel: str, alternates: list[dict[str, Any]]) -> dict[str, Any]:
         return self.model._base(rel, self.lang, alternates)
 
     def card(self, e: SiteEntry, summaries: list[Summary], root: str) -> dict[str, Any]:
@@ -633,7 +651,7 @@ def calendar_months(counts: dict[str, int], lang: str, href: Callable[[str], str
 
 # -- rendering ----------------------------------------------------------------------------------
 
-_ENV: Any = None
+_ENV: jinja2.Environment | None = None
 _MD: Any = None
 SUMMARY_TAGS = {"p", "em", "strong", "code", "ul", "ol", "li", "br", "sub", "sup", "b", "i", "blockquote"}
 
@@ -653,7 +671,8 @@ def markdown_html(text: str) -> Any:
     return Markup(nh3.clean(html, tags=SUMMARY_TAGS, attributes={}, link_rel=None, strip_comments=True))
 
 
-def env() -> Any:
+def env() -> jinja2.Environment:
+    """The Jinja environment of the templates (made once): autoescaped, strict about unknown names."""
     global _ENV
     if _ENV is None:
         import jinja2
@@ -668,6 +687,7 @@ def env() -> Any:
 
 
 def render_page(template: str, context: dict[str, Any]) -> str:
+    """A page as HTML: its template filled with `context`, in the page's language."""
     ui = context["ui"]
     return env().get_template(template).render(context, t=i18n.translator(context["lang"]),
                                                ui_attr=ui if ui != context["lang"] else None)

@@ -20,6 +20,8 @@ Checker = Callable[[list[Section], "Job"], list[Finding]]
 
 @dataclass
 class Job:
+    """One paper to summarize: the paper, the text to read, the language, and the checks."""
+
     paper: Paper
     text: PaperText
     lang: str
@@ -28,6 +30,8 @@ class Job:
 
 @dataclass
 class Draft:
+    """A backend's summary before it is stored: its sections, what it cost and how many answers it took."""
+
     sections: list[Section]
     usage: Usage = field(default_factory=Usage)
     repaired: bool = False
@@ -36,6 +40,9 @@ class Draft:
 
 
 class Backend(Protocol):
+    """Writes summaries: `summarize(job)` gives a Draft, or raises LLMError. `model_id` and
+    `prompt_version` are part of every summary's key."""
+
     model_id: str        # "openai/gpt-4o-mini": part of every summary's key
     prompt_version: str  # part of the key too
     languages: frozenset[str] | None  # None: any language
@@ -45,11 +52,16 @@ class Backend(Protocol):
 
 @dataclass
 class Reply:
+    """A chat model's answer: its text, and the tokens it cost."""
+
     text: str
     usage: Usage
 
 
 class ChatModel(Protocol):
+    """An LLM behind a chat API: `chat(messages, schema)` gives the answer to the conversation, asked for
+    as JSON of `schema`, or raises LLMError."""
+
     model_id: str
 
     def chat(self, messages: list[dict[str, str]], schema: dict[str, object]) -> Reply: ...

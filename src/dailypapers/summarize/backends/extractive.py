@@ -86,6 +86,7 @@ _CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
 
 
 def sentences(text: str) -> list[str]:
+    """The sentences of a text, in order (not cut after `e.g.`, `et al.`, `Fig.` and the like)."""
     return [s.strip() for s in _SPLIT.split(" ".join(text.split())) if s.strip()]
 
 
@@ -155,19 +156,24 @@ def pick_sections(abstract: str) -> dict[str, list[str]]:
 
 
 class ExtractiveSummarizer:
+    """The `extractive` backend: sentences of the abstract, no model, English only."""
+
     model_id = "extractive"
     prompt_version = "extractive-v2"
-    languages = frozenset({"en"})
+    languages: frozenset[str] | None = frozenset({"en"})
 
     def summarize(self, job: Job) -> Draft:
+        """The sections picked from the paper's abstract (else its text); LLMOutputError when it has too few
+        sentences, or none for What's New or Technical Details."""
         abstract = job.paper.abstract or job.text.text
         if len(sentences(abstract)) < 2:
-            raise LLMOutputError(f"paper {job.paper.id}: the abstract has fewer than 2 sentences to pick from")
+            raise LLMOutputError(f"paper {job.paper.id}: the abstract has fewer than 2 sentences to pick from",
+                                 paper_id=job.paper.id)
         picked = pick_sections(abstract)
         missing = [label for label in SECTION_LABELS[:2] if label not in picked]
         if missing:
             raise LLMOutputError(f"paper {job.paper.id}: the abstract has no sentence for "
-                                 f"{' or '.join(missing)}")
+                                 f"{' or '.join(missing)}", paper_id=job.paper.id)
         return Draft([Section(label, " ".join(sents)) for label, sents in picked.items()], Usage())
 
 

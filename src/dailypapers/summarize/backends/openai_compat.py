@@ -28,6 +28,9 @@ DEFAULT_LIMITS: dict[str, tuple[int | None, int | None]] = {"openai": (500, 200_
 
 
 class OpenAICompatModel:
+    """A model behind an OpenAI-compatible chat-completions API at `base_url`. `model_id` names it in
+    summary keys and messages; `model` is what the API is asked for."""
+
     def __init__(self, model_id: str, model: str, base_url: str, api_key: str | None = None,
                  timeout: float = 120.0, policy: RetryPolicy | None = None,
                  temperature: float | None = 0.2, client: httpx.Client | None = None,
@@ -44,6 +47,8 @@ class OpenAICompatModel:
         self.client = client or make_client(timeout, headers)
 
     def chat(self, messages: list[dict[str, str]], schema: dict[str, object]) -> Reply:
+        """Ask for one answer as JSON of `schema`, within the rate limits; LLMAuthError for rejected
+        credentials, LLMOutputError for an answer that is not a usable completion, LLMError otherwise."""
         body: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
@@ -57,15 +62,16 @@ class OpenAICompatModel:
         try:
             response = request(self.client, "POST", self.url, self.policy, limits=LLM_ANSWER, json=body)
         except LimitExceeded as e:  # a provider that drips or floods: like one that times out
-            raise LLMError(strip_userinfo(f"{self.model_id}: {e}"))
+            raise LLMError(strip_userinfo(f"{self.model_id}: {e}"), url=self.shown_url)
         except GaveUp as e:
-            raise LLMError(f"{self.model_id} at {self.shown_url}: {e}")
+            raise LLMError(f"{self.model_id} at {self.shown_url}: {e}", url=self.shown_url)
         if response.status_code in (401, 403):
             raise LLMAuthError(f"{self.model_id} at {self.shown_url} rejected the credentials (HTTP "
-                               f"{response.status_code}); check OPENAI_API_KEY")
+                               f"{response.status_code}); check OPENAI_API_KEY", url=self.shown_url,
+                               hint="check OPENAI_API_KEY")
         if response.status_code != 200:
             raise LLMError(f"{self.model_id} at {self.shown_url}: HTTP {response.status_code}: "
-                           f"{self._scrub(response.text)[:300]!r}")
+                           f"{self._scrub(response.text)[:300]!r}", url=self.shown_url)
         return self._reply(response)
 
     def _reply(self, response: httpx.Response) -> Reply:
@@ -75,11 +81,11 @@ class OpenAICompatModel:
             content = choice["message"]["content"]
         except (json.JSONDecodeError, KeyError, IndexError, TypeError) as e:
             raise LLMOutputError(f"{self.model_id}: the response is not a chat completion "
-                                 f"({type(e).__name__}: {e})")
+                                 f"({type(e).__name__}: {e})", url=self.shown_url)
         if not isinstance(content, str):
-            raise LLMOutputError(f"{self.model_id}: the completion has no text content")
+            raise LLMOutputError(f"{self.model_id}: the completion has no text content", url=self.shown_url)
         if choice.get("finish_reason") == "length":
-            raise LLMOutputError(f"{self.model_id}: the answer was cut off at the token limit")
+            raise LLMOutputError(f"{self.model_id}: the answer was cut off at the token limit", url=self.shown_url)
         raw_usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
         usage = Usage(prompt_tokens=_int(raw_usage.get("prompt_tokens")),
                       completion_tokens=_int(raw_usage.get("completion_tokens")), requests=1)
