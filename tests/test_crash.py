@@ -18,7 +18,6 @@ import random
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -42,10 +41,10 @@ def run_args(*more: str) -> list[str]:
 
 
 def start(cli: Any, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """The CLI as a subprocess that a test may kill (cli() waits for it to finish)."""
+    """The CLI as a real process that a test may kill or interrupt (cli() runs in this process and
+    waits for it to finish)."""
     with log.open("ab") as err:
-        return subprocess.Popen([sys.executable, "-m", "dailypapers", "--home", str(cli.home), *args],
-                                env=cli.env(env), cwd=cli.cwd, stdin=subprocess.DEVNULL,
+        return subprocess.Popen(cli.argv(*args), env=cli.env(env), cwd=cli.cwd, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=err)
 
 
