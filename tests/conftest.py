@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -144,12 +145,40 @@ def _like_a_process(cwd: Path | None) -> Iterator[None]:
         log.handlers[:], log.level, log.propagate, log.disabled = saved
 
 
+@contextmanager
+def _recorded_waits(waits: list[float]) -> Iterator[None]:
+    """The clock of the command: each retry policy and chat pacer it makes with the real
+    `time.sleep` gets `waits.append` instead, so a backoff, a Retry-After or the pause between
+    chat messages is recorded, not slept (the request count and order, which the tests check,
+    stay the same). Locks between processes and the fakes' own delays keep real time."""
+    from dailypapers.http import RetryPolicy
+    from dailypapers.publish.chat import Pacer
+
+    originals = {cls: cls.__init__ for cls in (RetryPolicy, Pacer)}
+
+    def with_fake_sleep(init: Any) -> Any:
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            init(self, *args, **kwargs)
+            if self.sleep is time.sleep:
+                self.sleep = waits.append
+        return __init__
+
+    for cls, init in originals.items():
+        cls.__init__ = with_fake_sleep(init)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for cls, init in originals.items():
+            cls.__init__ = init  # type: ignore[method-assign]
+
+
 def run_in_process(args: list[str], env: dict[str, str], cwd: Path | None = None, timeout: float = 60,
-                   text: bool = True) -> subprocess.CompletedProcess[Any]:
+                   text: bool = True, waits: list[float] | None = None) -> subprocess.CompletedProcess[Any]:
     """`dailypapers ARGS` run by click's CliRunner in this process, as `subprocess.run` would run
     `python -m dailypapers ARGS` with this whole environment `env` in `cwd` (None: this one): the
     same CompletedProcess back (str, or bytes when not `text`), a traceback on stderr for a crash,
-    and CliTimeout where subprocess.run would raise TimeoutExpired."""
+    and CliTimeout where subprocess.run would raise TimeoutExpired. Retry and chat waits are
+    recorded in `waits` instead of slept."""
     from click.testing import CliRunner
 
     from dailypapers.cli import cli
@@ -157,7 +186,8 @@ def run_in_process(args: list[str], env: dict[str, str], cwd: Path | None = None
     # CliRunner's env only sets and overrides: every variable the child would not have is unset.
     overrides: dict[str, str | None] = {k: None for k in os.environ if k not in env}
     overrides.update({k: v for k, v in env.items() if os.environ.get(k) != v})
-    with _like_a_process(cwd), _deadline(timeout, f"dailypapers {' '.join(args)}"):
+    with _like_a_process(cwd), _recorded_waits([] if waits is None else waits), \
+            _deadline(timeout, f"dailypapers {' '.join(args)}"):
         result = CliRunner().invoke(cli, args, env=overrides, prog_name="dailypapers")
     stderr = result.stderr_bytes
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -182,6 +212,7 @@ class Cli:
         self.home = home
         self.config_home = config_home
         self.cwd = cwd
+        self.waits: list[float] = []  # what the in-process calls would have slept, in order
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(_DROPPED_ENV_PREFIXES)}
@@ -198,7 +229,8 @@ class Cli:
 
     def __call__(self, *args: str, env: dict[str, str] | None = None,
                  timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return run_in_process(["--home", str(self.home), *args], self.env(env), self.cwd, timeout)
+        return run_in_process(["--home", str(self.home), *args], self.env(env), self.cwd, timeout,
+                              waits=self.waits)
 
     def subprocess(self, *args: str, env: dict[str, str] | None = None,
                    timeout: float = 60) -> subprocess.CompletedProcess[str]:
