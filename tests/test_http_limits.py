@@ -11,11 +11,12 @@ import zlib
 import pytest
 
 from dailypapers.http import LimitExceeded, Limits, RetryPolicy, make_client, request
+from tests.bombs import gzip_bomb
 from tests.fakes import Answer, FakeServer, Recorded
 
 MB = 1024 * 1024
 # 1 GiB of zeros, gzipped: about 1 MB on the wire.
-BOMB = gzip.compress(bytes(1024 * MB), compresslevel=9)
+BOMB = gzip_bomb(1024 * MB)
 
 
 class Serve(FakeServer):
