@@ -249,7 +249,8 @@ def test_a_run_that_waits_too_long_for_another_stops_with_a_clear_message(cli: A
         deadline = time.monotonic() + 20
         while not llm.requests and time.monotonic() < deadline:  # the first run holds the lock
             time.sleep(0.01)
-        r = cli(*run_args(), env={**env, "DAILYPAPERS_LOCK_WAIT": "0.5"})
+        # Both runs real processes: the lock is between processes, and so is the message.
+        r = cli.subprocess(*run_args(), env={**env, "DAILYPAPERS_LOCK_WAIT": "0.5"})
         slow.send_signal(signal.SIGKILL)
         slow.wait()
     assert r.returncode != 0 and "Traceback" not in r.stderr
