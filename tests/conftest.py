@@ -1,12 +1,19 @@
-"""Shared fixtures: the CLI as a subprocess with a clean environment, and a small invented day of
-Hugging Face Daily Papers in the real response shape."""
+"""Shared fixtures: the CLI with a clean environment (in-process by default, a real subprocess when a
+test needs one), and a small invented day of Hugging Face Daily Papers in the real response shape."""
 
 from __future__ import annotations
 
 import copy
+import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,13 +89,130 @@ def hf_day() -> tuple[str, list[dict[str, Any]]]:
     return HF_DATE, copy.deepcopy(_ITEMS)
 
 
+class CliTimeout(BaseException):
+    """An in-process CLI call that ran past its `timeout` (a BaseException, like KeyboardInterrupt,
+    so that no `except Exception` on the way swallows it)."""
+
+
+@contextmanager
+def _deadline(seconds: float, what: str) -> Iterator[None]:
+    """Raise CliTimeout in the main thread after `seconds`, as subprocess.run(timeout=) would
+    raise TimeoutExpired: a call that hangs fails its test instead of the whole suite."""
+    if threading.current_thread() is not threading.main_thread() or not seconds:
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise CliTimeout(f"{what} took more than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _like_a_process(cwd: Path | None) -> Iterator[None]:
+    """What a separate process would have had of its own, given back afterwards: the working
+    directory; the `dailypapers` logger (`logs.configure` points it at the stderr of the call and
+    stops it propagating; no later test may see that); and the stores the command opened, closed
+    as the end of a process closes them (SQLite then folds its write-ahead log into the file, as a
+    reader that cannot write, like a read-only home, needs)."""
+    from dailypapers.store import Store
+
+    log = logging.getLogger("dailypapers")
+    saved = (log.handlers[:], log.level, log.propagate, log.disabled)
+    opened: list[Store] = []
+    init = Store.__init__
+
+    def recorded(self: Store, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        opened.append(self)
+
+    before = os.getcwd()
+    os.chdir(cwd or before)
+    Store.__init__ = recorded  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Store.__init__ = init  # type: ignore[method-assign]
+        for store in opened:
+            store.close()
+        os.chdir(before)
+        log.handlers[:], log.level, log.propagate, log.disabled = saved
+
+
+@contextmanager
+def _recorded_waits(waits: list[float]) -> Iterator[None]:
+    """The clock of the command: each retry policy and chat pacer it makes with the real
+    `time.sleep` gets `waits.append` instead, so a backoff, a Retry-After or the pause between
+    chat messages is recorded, not slept (the request count and order, which the tests check,
+    stay the same). Locks between processes and the fakes' own delays keep real time."""
+    from dailypapers.http import RetryPolicy
+    from dailypapers.publish.chat import Pacer
+
+    originals = {cls: cls.__init__ for cls in (RetryPolicy, Pacer)}
+
+    def with_fake_sleep(init: Any) -> Any:
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            init(self, *args, **kwargs)
+            if self.sleep is time.sleep:
+                self.sleep = waits.append
+        return __init__
+
+    for cls, init in originals.items():
+        cls.__init__ = with_fake_sleep(init)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for cls, init in originals.items():
+            cls.__init__ = init  # type: ignore[method-assign]
+
+
+def run_in_process(args: list[str], env: dict[str, str], cwd: Path | None = None, timeout: float = 60,
+                   text: bool = True, waits: list[float] | None = None) -> subprocess.CompletedProcess[Any]:
+    """`dailypapers ARGS` run by click's CliRunner in this process, as `subprocess.run` would run
+    `python -m dailypapers ARGS` with this whole environment `env` in `cwd` (None: this one): the
+    same CompletedProcess back (str, or bytes when not `text`), a traceback on stderr for a crash,
+    and CliTimeout where subprocess.run would raise TimeoutExpired. Retry and chat waits are
+    recorded in `waits` instead of slept."""
+    from click.testing import CliRunner
+
+    from dailypapers.cli import cli
+
+    # CliRunner's env only sets and overrides: every variable the child would not have is unset.
+    overrides: dict[str, str | None] = {k: None for k in os.environ if k not in env}
+    overrides.update({k: v for k, v in env.items() if os.environ.get(k) != v})
+    with _like_a_process(cwd), _recorded_waits([] if waits is None else waits), \
+            _deadline(timeout, f"dailypapers {' '.join(args)}"):
+        result = CliRunner().invoke(cli, args, env=overrides, prog_name="dailypapers")
+    stderr = result.stderr_bytes
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        # What the interpreter would have printed before exiting 1: tests look for "Traceback".
+        stderr += "".join(traceback.format_exception(*result.exc_info)).encode("utf-8")
+    if text:
+        return subprocess.CompletedProcess(["dailypapers", *args], result.exit_code, result.stdout,
+                                           stderr.decode("utf-8", "replace").replace("\r\n", "\n"))
+    return subprocess.CompletedProcess(["dailypapers", *args], result.exit_code, result.stdout_bytes, stderr)
+
+
 class Cli:
-    """Runs `python -m dailypapers --home HOME ARGS...` in a clean environment."""
+    """`dailypapers --home HOME ARGS...` in a clean environment.
+
+    Calling it runs the command in this process (click's CliRunner), which is what most tests
+    need and costs no interpreter start-up; `cli.subprocess(...)` runs the real
+    `python -m dailypapers` in a child process, for what only a separate process shows: being
+    killed, Ctrl-C, locks between processes, resource limits, the real entry point. Both take the
+    same arguments and give a `subprocess.CompletedProcess` (returncode, stdout, stderr)."""
 
     def __init__(self, home: Path, config_home: Path, cwd: Path) -> None:
         self.home = home
         self.config_home = config_home
         self.cwd = cwd
+        self.waits: list[float] = []  # what the in-process calls would have slept, in order
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(_DROPPED_ENV_PREFIXES)}
@@ -99,11 +223,20 @@ class Cli:
         env.update(extra or {})
         return env
 
+    def argv(self, *args: str) -> list[str]:
+        """The command line of the real program (for tests that start it themselves)."""
+        return [sys.executable, "-m", "dailypapers", "--home", str(self.home), *args]
+
     def __call__(self, *args: str, env: dict[str, str] | None = None,
                  timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "dailypapers", "--home", str(self.home), *args],
-                              env=self.env(env), cwd=self.cwd, capture_output=True, text=True,
-                              encoding="utf-8", timeout=timeout)
+        return run_in_process(["--home", str(self.home), *args], self.env(env), self.cwd, timeout,
+                              waits=self.waits)
+
+    def subprocess(self, *args: str, env: dict[str, str] | None = None,
+                   timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        """The same, as a real `python -m dailypapers` process."""
+        return subprocess.run(self.argv(*args), env=self.env(env), cwd=self.cwd, capture_output=True,
+                              text=True, encoding="utf-8", timeout=timeout)
 
 
 @pytest.fixture

@@ -196,12 +196,11 @@ def paper_pdf() -> bytes:
 
 def bomb_pdf(inflated: int = 1024 * 1024 * 1024) -> bytes:
     """A page whose content stream is `inflated` bytes of blanks, deflated: about a megabyte on disk
-    for a gigabyte in memory, the way the bombs that kill a reader are made."""
-    import zlib
+    for a gigabyte in memory, the way the bombs that kill a reader are made (`inflated`: a
+    multiple of 16 MiB)."""
+    from tests.bombs import zlib_bomb
 
-    deflater = zlib.compressobj(9)
-    chunk = b" " * (16 * 1024 * 1024)
-    packed = b"".join(deflater.compress(chunk) for _ in range(inflated // len(chunk))) + deflater.flush()
+    packed = zlib_bomb(inflated, byte=ord(" "))
     stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
     w = _Writer()
     catalog, pages, page, content = w.reserve(), w.reserve(), w.reserve(), w.reserve()

@@ -14,7 +14,7 @@ from typing import Any
 
 from dailypapers.checks.run import check_summary
 from dailypapers.checks.topic import RULE as OFF_TOPIC
-from dailypapers.models import HARD, Section
+from dailypapers.models import HARD, Finding, Section
 from dailypapers.render import markdown
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -50,13 +50,24 @@ def archive_set() -> list[Labelled] | None:
     return out
 
 
+_CHECKED: dict[tuple[str, str, str, str, bool], tuple[Finding, ...]] = {}
+
+
+def checked(summary: Labelled, paper: Labelled, complete: bool) -> tuple[Finding, ...]:
+    """The findings of `summary` checked against the abstract of `paper`. The checks are a pure
+    function of the texts, and several measurements check the same pairs, so each pair is checked
+    once per process."""
+    key = (summary.date, summary.id, paper.date, paper.id, complete)
+    if key not in _CHECKED:
+        _CHECKED[key] = tuple(check_summary(summary.sections, paper.abstract, "ko", paper.title, complete=complete))
+    return _CHECKED[key]
+
+
 def hard_rules(summary: Labelled, paper: Labelled | None = None, complete: bool = False) -> set[str]:
     """The rules with a hard finding on `summary` checked against the abstract of `paper` (its own by
     default). The archive's summaries were made from the papers' PDFs, so the abstract is only part
     of what they read (`complete=False`, as `dailypapers check` treats an imported summary)."""
-    paper = paper or summary
-    found = check_summary(summary.sections, paper.abstract, "ko", paper.title, complete=complete)
-    return {f.rule for f in found if f.severity == HARD}
+    return {f.rule for f in checked(summary, paper or summary, complete) if f.severity == HARD}
 
 
 def wrong_paper_figures(items: list[Labelled]) -> dict[str, Any]:
@@ -95,7 +106,7 @@ def soft_rates(items: list[Labelled], complete: bool) -> dict[str, float]:
     genuine = [i for i in items if i.label == "genuine"]
     counts: Counter[str] = Counter()
     for i in genuine:
-        for f in check_summary(i.sections, i.abstract, "ko", i.title, complete=complete):
+        for f in checked(i, i, complete):
             if f.severity != HARD:
                 counts[f.rule] += 1
     return {rule: counts[rule] / len(genuine) for rule in sorted(counts)}

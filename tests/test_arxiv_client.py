@@ -9,7 +9,6 @@ import datetime as dt
 import itertools
 import json
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -232,8 +231,7 @@ def test_processes_sharing_a_home_wait_their_turn(cli: Any) -> None:
     wanted = ids(3)
     with FakeArxiv({pid: entry(pid) for pid in wanted}, latency=0.2) as fake:
         env = cli.env({"DAILYPAPERS_ARXIV_API_URL": api_url(fake), "DAILYPAPERS_ARXIV_DELAY": str(delay)})
-        procs = [subprocess.Popen([sys.executable, "-m", "dailypapers", "--home", str(cli.home), "fetch",
-                                   "--source", "arxiv", "--id", pid, "--date", DATE],
+        procs = [subprocess.Popen(cli.argv("fetch", "--source", "arxiv", "--id", pid, "--date", DATE),
                                   env=env, cwd=cli.cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True, encoding="utf-8") for pid in wanted]
         outs = [p.communicate(timeout=60) for p in procs]

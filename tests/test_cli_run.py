@@ -1,4 +1,5 @@
-"""End to end through the command line (a subprocess), with a fake Hugging Face and a fake LLM."""
+"""End to end through the command line (in this process, as the cli fixture runs it), with a fake Hugging
+Face and a fake LLM."""
 
 from __future__ import annotations
 

@@ -18,7 +18,6 @@ import random
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -42,10 +41,10 @@ def run_args(*more: str) -> list[str]:
 
 
 def start(cli: Any, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """The CLI as a subprocess that a test may kill (cli() waits for it to finish)."""
+    """The CLI as a real process that a test may kill or interrupt (cli() runs in this process and
+    waits for it to finish)."""
     with log.open("ab") as err:
-        return subprocess.Popen([sys.executable, "-m", "dailypapers", "--home", str(cli.home), *args],
-                                env=cli.env(env), cwd=cli.cwd, stdin=subprocess.DEVNULL,
+        return subprocess.Popen(cli.argv(*args), env=cli.env(env), cwd=cli.cwd, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=err)
 
 
@@ -250,7 +249,8 @@ def test_a_run_that_waits_too_long_for_another_stops_with_a_clear_message(cli: A
         deadline = time.monotonic() + 20
         while not llm.requests and time.monotonic() < deadline:  # the first run holds the lock
             time.sleep(0.01)
-        r = cli(*run_args(), env={**env, "DAILYPAPERS_LOCK_WAIT": "0.5"})
+        # Both runs real processes: the lock is between processes, and so is the message.
+        r = cli.subprocess(*run_args(), env={**env, "DAILYPAPERS_LOCK_WAIT": "0.5"})
         slow.send_signal(signal.SIGKILL)
         slow.wait()
     assert r.returncode != 0 and "Traceback" not in r.stderr

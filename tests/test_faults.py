@@ -65,8 +65,10 @@ def load_day(home: Path, n: int, concurrency: int = 8) -> tuple[Settings, Store,
     return settings, store, [e.paper.id for e in entries]
 
 
-def backend(fake: FakeLLM, retries: int, waits: list[float], timeout: float = 1.0) -> ChatSummarizer:
-    """The real openai-compatible backend; only its sleeps are recorded instead of slept."""
+def backend(fake: FakeLLM, retries: int, waits: list[float], timeout: float = 0.5) -> ChatSummarizer:
+    """The real openai-compatible backend; only its sleeps are recorded instead of slept. A "timeout"
+    answer comes 2.5 s late and the client waits `timeout` for it: a real timeout, as short as
+    leaves the fake's proper answers (milliseconds) a wide margin."""
     policy = RetryPolicy(retries=retries, sleep=waits.append)
     return ChatSummarizer(OpenAICompatModel(MODEL, "test", fake.url + "/v1", timeout=timeout, policy=policy))
 
@@ -229,8 +231,8 @@ def test_cli_run_against_a_faulty_llm_exits_1_names_the_failures_and_publishes_o
     ids = faultkit.paper_ids(n)
     out = tmp_path / "digest.md"
     pen = Pen()
-    # 429s say Retry-After: 0 and the client's timeout is short, so the real backoff of the other
-    # faults (about a second) is the only long wait.
+    # 429s say Retry-After: 0, the backoff of the other faults is recorded rather than slept (the
+    # cli fixture's clock), and the client's timeout is the shortest the settings allow (1 s).
     with FakeHF({DATE: hf_items(n)}) as hf, \
             FakeLLM(pen, fault_rate=0.45, faults=ALL_FAULTS, seed=3, retry_after="0", timeout_delay=2.5) as llm:
         r = cli(*run_args(out, "--concurrency", "8"),

@@ -5,7 +5,6 @@ its cached download is dropped (and the reason remembered), and the run goes on,
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import resource
@@ -19,6 +18,7 @@ import pytest
 from dailypapers.fulltext.sandbox import ExtractLimits, extract
 from dailypapers.errors import ExtractionFailed
 from tests import minipdf
+from tests.bombs import gzip_bomb
 from tests.fakes import Answer, FakeArxiv, FakeHF, FakeLLM, atom_entry, paper_id_of
 
 GIB = 1024 * 1024 * 1024
@@ -90,7 +90,7 @@ def _run_limited(args: list[str], env: dict[str, str], limit: int) -> tuple[subp
 
 def test_a_day_of_bombs_is_summarized_from_abstracts_twice_within_bounded_memory(bomb: bytes, tmp_path: Path,
                                                                                  cli: Any) -> None:
-    html_bomb = Answer(200, gzip.compress(bytes(GIB), 9), {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    html_bomb = Answer(200, gzip_bomb(GIB), {"Content-Type": "text/html", "Content-Encoding": "gzip"})
     entries = {pid: atom_entry(pid, 1, f"Tidal Adapters {n}", ["Ines Okafor"], ABSTRACT) for n, pid in enumerate(IDS)}
     with FakeHF({DATE: _hf_items()}) as hf, FakeLLM(_answer) as llm, \
             FakeArxiv(entries, pdfs={f"{pid}v1": bomb for pid in IDS}, htmls={f"{pid}v1": html_bomb for pid in IDS}) as ax:

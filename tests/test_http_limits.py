@@ -12,11 +12,12 @@ import pytest
 
 from dailypapers.errors import LimitExceeded
 from dailypapers.http import Limits, RetryPolicy, make_client, request
+from tests.bombs import gzip_bomb
 from tests.fakes import Answer, FakeServer, Fixed
 
 MB = 1024 * 1024
 # 1 GiB of zeros, gzipped: about 1 MB on the wire.
-BOMB = gzip.compress(bytes(1024 * MB), compresslevel=9)
+BOMB = gzip_bomb(1024 * MB)
 
 
 def get(fake: FakeServer, limits: Limits, retries: int = 2) -> bytes:

@@ -1,17 +1,17 @@
-"""The round trip through the real CLI: import a golden digest, render the same day, same bytes."""
+"""The round trip through the real CLI (in-process, bytes as written): import a golden digest, render
+the same day, same bytes."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from dailypapers.store import Store
+from tests.conftest import run_in_process
 from tests.markdown_golden import DAYS, EN_DATE, GOLDEN, KO_DATE
 
 
@@ -25,8 +25,7 @@ def _env(tmp: Path) -> dict[str, str]:
 
 
 def run(home: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "dailypapers", "--home", str(home), *args],
-                          capture_output=True, env=_env(home.parent), timeout=60)
+    return run_in_process(["--home", str(home), *args], _env(home.parent), text=False)
 
 
 def ok(home: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -91,14 +90,18 @@ def test_list_json_after_import_shows_what_the_file_says(imported: dict, name: s
         assert list(it["summaries"][lang].items()) == [tuple(s) for s in p["sections"]]
 
 
-def test_importing_the_same_file_twice_changes_nothing(tmp_path: Path) -> None:
+def test_importing_the_same_file_twice_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dailypapers.store
+
     home = tmp_path / "home"
     golden = str(GOLDEN / "ko_day.md")
     ok(home, "import", golden)
     listed = list_json(home, KO_DATE)
     days = ok(home, "list").stdout
     rendered = ok(home, "render", "--date", KO_DATE, "--lang", "ko").stdout
-    time.sleep(1.1)  # summaries carry a time stamp in seconds; a rewrite would show
+    # Summaries carry a time stamp in seconds; a rewrite would show. The store's clock moves on
+    # an hour instead of the test sleeping past the next second.
+    monkeypatch.setattr(dailypapers.store, "utc_now", lambda: "2099-01-01T01:00:00Z")
     second = ok(home, "import", golden)
     assert f"imported {KO_DATE}: 13 papers [ko]" in second.stderr.decode("utf-8")
     assert list_json(home, KO_DATE) == listed

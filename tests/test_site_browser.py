@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import functools
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -221,7 +222,13 @@ def browser_no_csp(playwright_: Any, tmp_path_factory: pytest.TempPathFactory) -
 
 @dataclass
 class Watch:
-    """Everything that went wrong on a page, and every URL it asked for."""
+    """Everything that went wrong on a page, and every URL it asked for.
+
+    An image or a video whose load the browser itself aborts (net::ERR_ABORTED) is not a failure:
+    it drops such loads as it likes, when the page navigates away (a click on a search result
+    while thumbnails still load) or when it has preloaded enough of a video. Those are kept apart
+    in `aborted_media`. Any other failure of a media load (refused, blocked, a 404) counts, as
+    does an aborted request of any other kind (a stylesheet, a script, a fetch)."""
 
     allowed_schemes: tuple[str, ...] = ("http",)
     console: list[str] = field(default_factory=list)
@@ -229,6 +236,16 @@ class Watch:
     failed: list[str] = field(default_factory=list)
     bad_status: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    aborted_media: list[str] = field(default_factory=list)
+
+    def request_failed(self, url: str, resource_type: str, failure: str | None) -> None:
+        if resource_type in ("image", "media") and failure == "net::ERR_ABORTED":
+            self.aborted_media.append(url)
+        else:
+            self.failed.append(f"{url}: {failure} ({resource_type})")
+
+    def requests_to(self, path: str) -> list[str]:
+        return [u for u in self.requests if urlsplit(u).path == path]
 
     def foreign(self) -> list[str]:
         out = []
@@ -258,7 +275,7 @@ def watch(page: Page, allowed_schemes: tuple[str, ...] = ("http",)) -> Watch:
 
     page.on("console", on_console)
     page.on("pageerror", lambda exc: w.errors.append(str(exc)))
-    page.on("requestfailed", lambda req: w.failed.append(f"{req.url}: {req.failure}"))
+    page.on("requestfailed", lambda req: w.request_failed(req.url, req.resource_type, req.failure))
     page.on("response", lambda res: w.bad_status.append(f"{res.status} {res.url}") if res.status >= 400 else None)
     page.on("request", lambda req: w.requests.append(req.url))
     return w
@@ -297,6 +314,129 @@ def keyword_page(site: Site, lang: str, starts: str) -> str:
     found = sorted(p.name for p in (site.path / lang / "keywords").glob(f"{starts}*.html"))
     assert found, f"no {lang} keyword page starting with {starts}"
     return f"{lang}/keywords/{found[0]}"
+
+
+# -- the watch itself ---------------------------------------------------------------------------
+
+# Headers at once, then a body that never comes: the load stays in flight.
+_SLOW = {"/slow.webm": ("video/webm", b"\x1a\x45\xdf\xa3"), "/slow.png": ("image/png", b"\x89PNG\r\n\x1a\n")}
+_WATCH_PAGES = {
+    "/media.html": ('<!doctype html><title>v</title><video src="slow.webm" preload="auto" muted></video>'
+                    '<img src="slow.png" alt="">'),
+    "/plain.html": "<!doctype html><title>p</title><p>nothing to load</p>",
+    "/missing-video.html": '<!doctype html><title>m</title><video src="nothing.webm" preload="auto" muted></video>',
+    "/refused-video.html": ('<!doctype html><title>r</title>'
+                            '<video src="http://127.0.0.1:{closed}/v.webm" preload="auto" muted></video>'),
+    "/blocked-video.html": ('<!doctype html><title>b</title>'
+                            '<meta http-equiv="Content-Security-Policy" content="media-src \'none\'">'
+                            '<video src="slow.webm" preload="auto" muted></video>'),
+    "/refused-image.html": '<!doctype html><title>i</title><img src="http://127.0.0.1:{closed}/x.png" alt="">',
+    "/aborted-fetch.html": ("<!doctype html><title>f</title><script>const c = new AbortController();"
+                            "fetch('slow.webm', {signal: c.signal}).catch(() => null);"
+                            "setTimeout(() => c.abort(), 200);</script>"),
+}
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on (Chromium refuses port 9 itself, as an unsafe port)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _WatchHandler(BaseHTTPRequestHandler):
+    release = threading.Event()
+    closed = 0
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        path = self.path.split("?", 1)[0]
+        if path in _SLOW:
+            kind, start = _SLOW[path]
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(10 * 1024 * 1024))
+            self.end_headers()
+            self.wfile.write(start)  # the start of the file, and no more
+            self.wfile.flush()
+            self.release.wait(10)
+            return
+        body = _WATCH_PAGES.get(path)
+        if body:
+            body = body.replace("{closed}", str(self.closed))
+            body = body.replace("<title>", '<link rel="icon" href="data:,"><title>', 1)  # no /favicon.ico
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        data = (body or "not found").encode()
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def settle(page: Page, done: Any, seconds: float = 10) -> None:
+    """Let the page run until `done()` (the Watch's lists fill from the browser's events)."""
+    for _ in range(int(seconds / 0.02)):
+        if done():
+            return
+        page.wait_for_timeout(20)
+    assert done(), "the browser did not get there"
+
+
+def test_the_watch_forgives_only_media_loads_the_browser_itself_aborts(browser: BrowserContext) -> None:
+    """The Watch that every test above trusts: a video and an image whose loads the browser aborts
+    when the page navigates away are not failures; a refused connection, a 404, a load blocked by
+    the Content-Security-Policy, and an aborted request that is not media, all are."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _WatchHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}"
+    _WatchHandler.release.clear()
+    _WatchHandler.closed = _closed_port()
+    try:
+        def visit(path: str, until: str = "load", then: str | None = None, when: Any = None) -> Watch:
+            """Open `path` and wait for the event `until` of its page (that `when` accepts), or,
+            with `then`, for its video to be asked for, then go to `then`."""
+            page = browser.new_page()
+            w = watch(page)
+            try:
+                if then is not None:
+                    # The video holds up the page's load event while it waits for data: not waited for.
+                    page.goto(root + path, wait_until="commit")
+                    settle(page, lambda: all(w.requests_to(slow) for slow in _SLOW))
+                    page.goto(root + then)  # navigating away aborts both loads
+                    settle(page, lambda: len(w.aborted_media) + len(w.failed) >= len(_SLOW))
+                elif until == "load":
+                    page.goto(root + path)
+                else:
+                    with page.expect_event(until, when):
+                        page.goto(root + path, wait_until="commit")
+                return w
+            finally:
+                page.close()
+
+        left = visit("/media.html", then="/plain.html")
+        assert sorted(left.aborted_media) == sorted(root + slow for slow in _SLOW), left
+        assert left.problems() == {}, left.problems()
+
+        missing = visit("/missing-video.html", "response", when=lambda r: r.status == 404)
+        assert any("nothing.webm" in x for x in missing.bad_status), missing
+        refused = visit("/refused-video.html", "requestfailed")
+        assert any("v.webm" in x and "ERR_CONNECTION_REFUSED" in x for x in refused.failed), refused
+        blocked = visit("/blocked-video.html", "console")  # "Loading media from ... violates ..."
+        assert blocked.problems() and not blocked.requests_to("/slow.webm"), blocked
+        image = visit("/refused-image.html")
+        assert any("x.png" in x for x in image.failed), image
+        fetched = visit("/aborted-fetch.html", "requestfailed")
+        assert any("slow.webm" in x and "ERR_ABORTED" in x for x in fetched.failed), fetched
+        # (a 404 video may be aborted as well, after its answer: the 404 still counts)
+        for w in (missing, refused, blocked, image, fetched):
+            assert w.problems(), w
+    finally:
+        _WatchHandler.release.set()
+        server.shutdown()
+        server.server_close()
 
 
 # -- the pages load -----------------------------------------------------------------------------
