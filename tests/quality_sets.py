@@ -146,7 +146,7 @@ def extractive_figures(rows: list[tuple[dict[str, Any], dict[str, str]]]) -> dic
     for paper, roles in rows:
         picked = pick_sections(paper["summary"])
         n["papers"] += 1
-        role = lambda s: roles.get(sentence_key(s))  # noqa: E731
+        role = lambda s, roles=roles: roles.get(sentence_key(s))
         if picked.get(wn):
             n["wn"] += 1
             n["wn_idea"] += any(role(s) == "idea" for s in picked[wn])

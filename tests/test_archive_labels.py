@@ -91,7 +91,7 @@ def test_the_pipeline_fails_every_summary_of_a_wrong_paper(items: list[Labelled]
     for date in days:
         day = [i for i in items if i.date == date and i.label != "unsure"]
         genuine = [i for i in day if i.label == "genuine"]
-        for n, i in enumerate(day):
+        for i in day:
             other = genuine[(genuine.index(i) + 1) % len(genuine)] if i.label == "genuine" else i
             answers[i.id] = _as_answer(other.sections)
     raw = {d: json.loads((ARCHIVE / "hf_daily_papers" / f"{d}.json").read_text("utf-8")) for d in days}

@@ -10,9 +10,6 @@ from typing import Any
 
 from tests.fakes import Answer, FakeHF, FakeLLM, FakeServer, Recorded, paper_id_of
 
-
-
-
 GOLDEN = Path(__file__).parent / "golden" / "run_ko.md"
 LABELS = ("What's New", "Technical Details", "Performance Highlights")
 

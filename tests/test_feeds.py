@@ -313,7 +313,7 @@ def test_dates_come_from_the_digest_and_the_summaries() -> None:
     dates = [parsedate_to_datetime(i.findtext("pubDate")) for i in rss.iter("item")]
     assert [d.date().isoformat() for d in dates] == ["2025-03-15", "2025-03-15", "2025-03-14", "2025-03-14"]
     assert parsedate_to_datetime(rss.find("channel").findtext("lastBuildDate")) == \
-        dt.datetime(2025, 3, 15, 23, 0, tzinfo=dt.timezone.utc)
+        dt.datetime(2025, 3, 15, 23, 0, tzinfo=dt.UTC)
 
 
 def test_links_point_at_arxiv_and_the_day_pages() -> None:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from dailypapers.config import Settings
-from dailypapers.fulltext.fetch import FullTextFetcher, read_text
 from dailypapers.errors import FullTextError
+from dailypapers.fulltext.fetch import FullTextFetcher, read_text
 from dailypapers.http import PoliteGate, RetryPolicy
 from dailypapers.models import Paper
 from dailypapers.pipeline import TextReader

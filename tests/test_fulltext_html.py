@@ -12,9 +12,9 @@ import re
 
 import pytest
 
+from dailypapers.errors import HTMLTextError
 from dailypapers.fulltext.fetch import budgeted
 from dailypapers.fulltext.html import html_sections
-from dailypapers.errors import HTMLTextError
 from dailypapers.fulltext.sections import render_sections
 from dailypapers.models import Paper, PaperText, TextSection
 from dailypapers.summarize import prompts

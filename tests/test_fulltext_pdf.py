@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from dailypapers.config import Settings
+from dailypapers.errors import PDFTextError
 from dailypapers.fulltext.fetch import FullTextFetcher, read_text
 from dailypapers.fulltext.pdf import pdf_pages, pdf_sections, sections_from_pages
-from dailypapers.errors import PDFTextError
 from dailypapers.fulltext.sections import render_sections
 from dailypapers.http import PoliteGate, RetryPolicy
 from dailypapers.models import Paper

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from dailypapers.fulltext.sandbox import ExtractLimits, extract
 from dailypapers.errors import ExtractionFailed
+from dailypapers.fulltext.sandbox import ExtractLimits, extract
 from tests import minipdf
 from tests.bombs import gzip_bomb
 from tests.fakes import Answer, FakeArxiv, FakeHF, FakeLLM, atom_entry, paper_id_of

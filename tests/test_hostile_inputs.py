@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import sqlite3
-import stat
 import subprocess
 import sys
 import threading
@@ -24,8 +23,8 @@ from dailypapers.models import Listing, Paper, PaperText, TextSection
 from dailypapers.sources.hf_daily import parse_items
 from dailypapers.store import Store
 from dailypapers.summarize import prompts
-from tests.faultkit import Pen, hf_items
 from tests.fakes import FakeHF, FakeLLM
+from tests.faultkit import Pen, hf_items
 
 DATE = "2025-03-03"
 
@@ -81,7 +80,7 @@ def test_a_config_that_is_a_folder_or_a_fifo_is_an_error_not_a_hang(tmp_path: Pa
     for path in (folder, fifo):
         monkeypatch.setenv("DAILYPAPERS_CONFIG", str(path))
         outcome: list[BaseException] = []
-        reader = threading.Thread(target=lambda: outcome.append(_raised(lambda: load_settings(home=tmp_path))),
+        reader = threading.Thread(target=lambda got=outcome: got.append(_raised(lambda: load_settings(home=tmp_path))),
                                   daemon=True)
         reader.start()
         reader.join(10)
@@ -92,7 +91,7 @@ def test_a_config_that_is_a_folder_or_a_fifo_is_an_error_not_a_hang(tmp_path: Pa
 def _raised(call: Any) -> BaseException | None:
     try:
         call()
-    except BaseException as e:  # noqa: BLE001
+    except BaseException as e:
         return e
     return None
 

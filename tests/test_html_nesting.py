@@ -10,11 +10,10 @@ import random
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from dailypapers.errors import ExtractionFailed, HTMLTextError
 from dailypapers.fulltext.html import html_sections
-from dailypapers.errors import HTMLTextError
 from dailypapers.fulltext.nesting import nesting_depth, scan
 from dailypapers.fulltext.sandbox import ExtractLimits, extract
-from dailypapers.errors import ExtractionFailed
 
 
 def parsed_depth(html: str) -> int:

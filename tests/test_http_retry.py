@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from dailypapers.http import SERVICE_ANSWER, RetryPolicy, make_client, request
 from dailypapers.errors import GaveUp
+from dailypapers.http import SERVICE_ANSWER, RetryPolicy, make_client, request
 from tests.fakes import Answer, FakeServer, Recorded, json_answer
 
 

@@ -17,9 +17,6 @@ from dailypapers.summarize.llm import ChatSummarizer
 from dailypapers.summarize.parsing import parse_sections
 from tests.fakes import Answer, FakeLLM, FakeServer, Recorded, completion, json_answer, paper_id_of
 
-
-
-
 KEY = "sk-test-7f3a9c1e5b2d4f6a8c0e"
 GARBAGE = "this is not json {"
 

@@ -15,9 +15,17 @@ from markdown_it import MarkdownIt
 from dailypapers.checks import HARD, check_summary
 from dailypapers.checks.injection import check_injection
 from dailypapers.models import Digest, DigestEntry, Paper, Section, Summary, SummaryKey, format_order
-from dailypapers.render import markdown
-from dailypapers.render.markdown import (digest_url, escape_authors, escape_label, escape_text, escape_title, parse,
-                                         render, unescape_text, unescape_title)
+from dailypapers.render.markdown import (
+    digest_url,
+    escape_authors,
+    escape_label,
+    escape_text,
+    escape_title,
+    parse,
+    render,
+    unescape_text,
+    unescape_title,
+)
 from dailypapers.summarize.parsing import parse_sections
 from dailypapers.text import one_line
 from tests.markdown_golden import PH, TD, WN

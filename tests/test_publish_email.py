@@ -39,7 +39,7 @@ from tests.publish_day import (
 )
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402 - after the skip when aiosmtpd is absent
 
 SENDER = "Daily Papers <papers@example.com>"
 TO = ["alice@example.com", "bob@example.org"]

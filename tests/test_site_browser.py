@@ -348,7 +348,7 @@ class _WatchHandler(BaseHTTPRequestHandler):
     release = threading.Event()
     closed = 0
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         if path in _SLOW:
             kind, start = _SLOW[path]

@@ -13,9 +13,9 @@ import pytest
 from dailypapers import pipeline
 from dailypapers.models import Finding, Listing, Section, Summary, SummaryKey
 from dailypapers.render.site.pages import markdown_html
-from dailypapers.text import safe_url
 from dailypapers.sources.hf_daily import parse_items
 from dailypapers.store import Store
+from dailypapers.text import safe_url
 from tests.site_helpers import html_pages, items, read, settings_for
 
 DATE = "2025-02-03"

@@ -277,7 +277,7 @@ def test_no_stored_text_that_the_fake_did_not_send(tmp_path: Path, hf_day: Any, 
             continue
         assert len(stored) == 1
         assert sections_of(stored[0]) in answers.as_sections(pid)
-        for label, text in sections_of(stored[0]):
+        for _, text in sections_of(stored[0]):
             assert text.strip() and text != "N/A"
     s606 = d.store.summaries_for(d.ids[5])
     if s606:
