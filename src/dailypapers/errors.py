@@ -27,7 +27,9 @@
 An error carries its context the way an httpx error carries `.request`: `paper_id`, `url`, `path`
 and a `hint` (what to do), each None when it does not apply; `str(error)` is the whole message.
 Errors of other libraries (httpx, SQLAlchemy, json, pypdfium2) are caught where they happen and
-re-raised as one of these.
+re-raised as one of these. (One exception lives elsewhere on purpose: `http.DeadlinePassed` is an
+httpcore timeout, raised inside the transport so that httpx handles it as one, and always turned
+into `LimitExceeded` before `http.request` returns.)
 """
 
 from __future__ import annotations
