@@ -227,10 +227,28 @@ class PaperText:
 
 @dataclass
 class Failure:
-    """A paper a run could not do, and why."""
+    """A paper a run could not do, and why: `reason` for people, `code` (one of REASON_CODES) to
+    count and group by."""
 
     paper_id: str
     reason: str
+    code: str = "error"
+
+
+# Why a paper was not summarized, in a word each (Failure.code).
+REASON_CODES = {
+    "no-text": "no text could be read (not even the abstract)",
+    "llm-refused": "the LLM provider refused the credentials",
+    "llm-error": "the LLM could not be reached or failed after its retries",
+    "llm-output": "the LLM's answer was not a usable summary",
+    "checks-hard": "the checks found a hard problem in every answer",
+    "budget": "not attempted: the budget would have been exceeded",
+    "llm-stopped": "not attempted: the provider kept failing, so the run stopped asking it",
+    "interrupted": "not attempted: the run was interrupted",
+    "store": "the answer could not be stored",
+    "plugin-bug": "a backend plugin raised an unexpected error",
+    "error": "another error",
+}
 
 
 @dataclass

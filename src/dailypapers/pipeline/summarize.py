@@ -18,7 +18,15 @@ from typing import Any
 from dailypapers import logs
 from dailypapers.config import Settings
 from dailypapers.cost import Budget, PriceTable
-from dailypapers.errors import ConfigError, DailyPapersError, LLMAuthError, LLMOutputError, StoreError
+from dailypapers.errors import (
+    ConfigError,
+    DailyPapersError,
+    LLMAuthError,
+    LLMError,
+    LLMOutputError,
+    StoreError,
+    SummaryRejected,
+)
 from dailypapers.models import (
     HARD,
     Evidence,
@@ -145,13 +153,14 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
     estimates: dict[str, float] = {}
     queue = list(reversed(todo))
     stop_reason: str | None = None
+    stop_code = "error"
     budget = budget or Budget(None, None)
     prices = prices or PriceTable()
     ctrl_c = _CtrlC()
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
 
         def refill() -> None:
-            nonlocal stop_reason
+            nonlocal stop_reason, stop_code
             while queue and len(pending) < concurrency and stop_reason is None and not ctrl_c.pressed:
                 paper = queue[-1]
                 try:
@@ -160,7 +169,7 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                     queue.pop()
                     why = str(e) if isinstance(e, DailyPapersError) else \
                         f"its text could not be read ({type(e).__name__}: {e})"
-                    report.failures.append(Failure(paper.id, why))
+                    report.failures.append(Failure(paper.id, why, "no-text"))
                     progress.advance(f"{paper.id} failed")
                     continue
                 estimate = budget.estimate(_prompt_tokens(paper, text, report.lang) + ANSWER_TOKENS,
@@ -168,6 +177,7 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                 if not budget.allows(estimate):
                     stop_reason = (f"the budget of ${budget.limit:.2f} would be exceeded "
                                    f"(spent ${budget.spent:.4f})")
+                    stop_code = "budget"
                     return
                 queue.pop()
                 budget.reserve(estimate)
@@ -176,11 +186,13 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                 key = summary_key(paper, text, report.lang, backend)
                 pending[pool.submit(backend.summarize, job)] = (job, key)
 
-        def collect(future: Future[Any]) -> str | None:
+        def collect(future: Future[Any]) -> None:
+            nonlocal stop_reason, stop_code
             job, key = pending.pop(future)
-            reason = _collect(store, future, job, key, report, run_id, progress, force, max_failures, prices)
+            stop = _collect(store, future, job, key, report, run_id, progress, force, max_failures, prices)
             budget.settle(estimates.pop(job.paper.id, 0.0), report.last_cost)
-            return reason
+            if stop is not None and stop_reason is None:
+                stop_code, stop_reason = stop
 
         try:
             with ctrl_c:
@@ -190,13 +202,13 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                         break
                     finished, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        stop_reason = collect(future) or stop_reason
+                        collect(future)
                         refill()  # a freed slot gets its next job now, not after the others are stored
             if ctrl_c.pressed:
                 raise KeyboardInterrupt
         except KeyboardInterrupt:
             # Stop cleanly: nothing new starts, the papers in flight finish and are stored.
-            stop_reason = "interrupted (Ctrl-C)"
+            stop_reason, stop_code = "interrupted (Ctrl-C)", "interrupted"
             progress.stop()
             for future in list(pending):
                 if future.cancel():
@@ -208,7 +220,7 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
             report.stopped = stop_reason
             if stop_reason:
                 for paper in reversed(queue):
-                    report.failures.append(Failure(paper.id, f"not attempted: {stop_reason}"))
+                    report.failures.append(Failure(paper.id, f"not attempted: {stop_reason}", stop_code))
 
 
 class _CtrlC:
@@ -259,8 +271,8 @@ def _answers_at_most(backend: Backend, checker: Checker | None) -> int:
 
 def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, report: SummarizeReport,
              run_id: int, progress: Progress, force: bool, max_failures: int = 5,
-             prices: PriceTable | None = None) -> str | None:
-    """Store one finished summary or record its failure; returns a reason to stop the run."""
+             prices: PriceTable | None = None) -> tuple[str, str] | None:
+    """Store one finished summary or record its failure; returns (code, reason) to stop the run."""
     report.last_cost = None
     try:
         draft = future.result()
@@ -268,7 +280,7 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
         _account(report, key.model, getattr(e, "usage", None), prices)
         return _failed(report, job, e, progress, max_failures)
     except Exception as e:  # a backend plugin's bug must not take the other papers down
-        report.failures.append(Failure(job.paper.id, f"{type(e).__name__}: {e}"))
+        report.failures.append(Failure(job.paper.id, f"{type(e).__name__}: {e}", "plugin-bug"))
         progress.advance(f"{job.paper.id} failed")
         return None
     cost = _account(report, key.model, draft.usage, prices)
@@ -278,7 +290,7 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
     hard = [f for f in findings or [] if f.severity == HARD]
     if hard:
         reasons = "; ".join(f"{f.rule}: {f.reason}" for f in hard)
-        report.failures.append(Failure(job.paper.id, f"rejected by the checks: {reasons}"))
+        report.failures.append(Failure(job.paper.id, f"rejected by the checks: {reasons}", "checks-hard"))
         progress.advance(f"{job.paper.id} failed")
         logs.event(logging.WARNING, f"{job.paper.id} rejected by the checks: {reasons}", event="rejected",
                    paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=reasons)
@@ -288,7 +300,7 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
         store.save_summary(Summary(key, draft.sections, draft.usage, findings=findings or [],
                                    attempts=draft.attempts, cost=cost, evidence=evidence), run_id, replace=force)
     except StoreError as e:  # a full disk, a damaged file: the answer was paid for and is lost; say so
-        report.failures.append(Failure(job.paper.id, f"the answer could not be stored: {e}"))
+        report.failures.append(Failure(job.paper.id, f"the answer could not be stored: {e}", "store"))
         progress.advance(f"{job.paper.id} failed")
         logs.event(logging.ERROR, f"{job.paper.id}: the answer could not be stored: {e}", event="failed",
                    paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=str(e), error=e)
@@ -316,18 +328,32 @@ def _account(report: SummarizeReport, model: str, usage: Usage | None, prices: P
 
 
 def _failed(report: SummarizeReport, job: Job, e: DailyPapersError, progress: Progress,
-            max_failures: int) -> str | None:
-    """Record one paper's failure; returns a reason to stop asking the provider, if there is one."""
-    report.failures.append(Failure(job.paper.id, str(e)))
+            max_failures: int) -> tuple[str, str] | None:
+    """Record one paper's failure; returns (code, reason) to stop asking the provider, if there is one."""
+    report.failures.append(Failure(job.paper.id, str(e), failure_code(e)))
     progress.advance(f"{job.paper.id} failed")
     logs.event(logging.WARNING, f"{job.paper.id} failed: {e}", event="failed", paper=job.paper.id,
                date=report.date, lang=report.lang, model=report.model, reason=str(e), error=e)
     if isinstance(e, LLMAuthError):
-        return f"the provider rejected the credentials ({e})"
+        return "llm-stopped", f"the provider rejected the credentials ({e})"
     if isinstance(e, LLMOutputError):  # the provider answered; the answer was unusable
         report.consecutive_errors = 0
         return None
     report.consecutive_errors += 1
     if report.consecutive_errors >= max_failures:
-        return f"the provider failed {report.consecutive_errors} times in a row (last: {e}); stopped asking it"
+        return ("llm-stopped",
+                f"the provider failed {report.consecutive_errors} times in a row (last: {e}); stopped asking it")
     return None
+
+
+def failure_code(e: DailyPapersError) -> str:
+    """The reason code (models.REASON_CODES) of an error that cost a paper."""
+    if isinstance(e, LLMAuthError):
+        return "llm-refused"
+    if isinstance(e, SummaryRejected):
+        return "checks-hard"
+    if isinstance(e, LLMOutputError):
+        return "llm-output"
+    if isinstance(e, LLMError):
+        return "llm-error"
+    return "error"
