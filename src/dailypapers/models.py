@@ -252,6 +252,27 @@ REASON_CODES = {
 
 
 @dataclass
+class DayLedger:
+    """What happened to one day in one language, across its runs: the answer to "why did nothing
+    arrive today?" (for `stats`, the site's status page, the footer of feeds and e-mail)."""
+
+    date: str
+    lang: str
+    listed: int = 0  # papers the source listed for the day
+    summarized: int = 0  # papers with a summary in `lang`
+    read: dict[str, int] = field(default_factory=dict)  # text source (html, pdf, abstract, import) -> papers
+    failed: list[Failure] = field(default_factory=list)  # the latest failure of each paper not summarized
+    published: list[tuple[str, str, str]] = field(default_factory=list)  # (target, channel, when, ISO UTC)
+    warnings: list[str] = field(default_factory=list)  # a weekday with no papers, too many failures, ...
+    runs: int = 0
+
+    @property
+    def missing(self) -> int:
+        """Papers listed but neither summarized nor failed (not tried yet)."""
+        return max(0, self.listed - self.summarized - len(self.failed))
+
+
+@dataclass
 class DigestEntry:
     """A paper in a day's digest, with its upvotes and its summary (None when it has none)."""
 

@@ -33,12 +33,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dailypapers import langdetect
-from dailypapers.models import Digest, DigestEntry, Paper, Summary, format_order
+from dailypapers.models import DayLedger, Digest, DigestEntry, Paper, Summary, format_order
 from dailypapers.render import feeds as feed_render
 from dailypapers.render.site import i18n
 from dailypapers.render.site.evidence import annotated
@@ -88,10 +88,11 @@ class SiteEntry:
 
 @dataclass
 class SiteDay:
-    """A day of the site: its papers in digest order."""
+    """A day of the site: its papers in digest order, and what happened to it per language."""
 
     date: str
     entries: list[SiteEntry]
+    ledgers: dict[str, DayLedger] = field(default_factory=dict)  # lang -> the day's ledger, when known
 
 
 @dataclass(frozen=True)
