@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -365,3 +366,16 @@ def test_sigkill_while_writing_leaves_a_sound_database(tmp_path: Path) -> None:
     s.save_listing(listing("2030-01-01", [("A", 1)]))
     assert len(s.days()) == len(per_day) + 1
     s.close()
+
+
+def test_processes_making_the_same_new_store_at_once_all_open_it(tmp_path: Path) -> None:
+    # A store being made is an empty file for a moment; no process may take it for a damaged one.
+    db = tmp_path / "home" / "dailypapers.db"
+    code = ("import sys, time; from dailypapers.store import Store; "
+            "time.sleep(max(0.0, float(sys.argv[2]) - time.time())); Store.open(sys.argv[1]).close()")
+    start = time.time() + 1.0
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(db), str(start)], stderr=subprocess.PIPE, text=True)
+             for _ in range(6)]
+    results = [(p.wait(timeout=60), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [rc for rc, _ in results] == [0] * 6, [err for _, err in results]
+    assert Store.open(db).schema_version() >= 1

@@ -17,7 +17,7 @@ from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.errors import ConfigError
-from dailypapers.models import LANGUAGE_NAMES
+from dailypapers.languages import parse_lang
 
 _TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
 
@@ -428,8 +428,7 @@ def load_settings(**flags: object) -> Settings:
                 raw = ",".join(str(x) for x in raw)
             values[name] = _coerce(Settings, name, raw)
     settings = Settings(**values)
-    if settings.lang not in LANGUAGE_NAMES and not settings.lang.isalpha():
-        raise ConfigError(f"--lang {settings.lang!r} is not a language code (ko, en, ja, zh, ...)")
+    settings.lang = parse_lang(settings.lang)
     settings.hf_endpoint = settings.hf_endpoint.rstrip("/")
     settings.arxiv_url = settings.arxiv_url.rstrip("/")
     settings.sources_order()

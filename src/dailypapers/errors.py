@@ -11,6 +11,7 @@
     │   └── ResponseShapeError       the response was not the shape we expect
     ├── FullTextError                a paper's HTML or PDF gave no text
     │   ├── Unavailable              arXiv has no such rendering (404), remembered
+    │   ├── ArxivUnreachable         arXiv could not be reached (this download, and the rest of the run)
     │   ├── ExtractionFailed         the limited child ran out of memory or time, or crashed
     │   ├── HTMLTextError            the page is not an arXiv paper page, or nests too deeply
     │   └── PDFTextError             the file is not a readable PDF, or holds almost no text
@@ -97,6 +98,10 @@ class FullTextError(DailyPapersError):
 
 class Unavailable(FullTextError):
     """arXiv does not have this rendering (404): remembered, not asked for again."""
+
+
+class ArxivUnreachable(FullTextError):
+    """arXiv could not be reached: this download failed, and the run asks it no more."""
 
 
 class ExtractionFailed(FullTextError):

@@ -11,8 +11,6 @@ SECTION_LABELS = ("What's New", "Technical Details", "Performance Highlights")
 # JSON keys the LLM answers with, in the order of SECTION_LABELS.
 SECTION_KEYS = ("whats_new", "technical_details", "performance_highlights")
 VIDEO_SUFFIXES = (".mp4", ".webm")
-# The languages prompts and checks name (any other code works, named by its code).
-LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh": "Chinese"}
 
 T = TypeVar("T")
 

@@ -86,18 +86,25 @@ class Store:
         if str(path) == ":memory:":
             return cls("sqlite+pysqlite:///:memory:")
         path = Path(path)
-        if path.exists():
-            if not path.is_file():
-                raise StoreError(f"the store {path} is not a file", path=str(path))
-            if path.stat().st_size == 0:
+        if path.exists() and not path.is_file():
+            raise StoreError(f"the store {path} is not a file", path=str(path))
+        if path.is_file() and path.stat().st_size > 0:
+            return cls._open_file(path, readonly)
+        # A new store, or an empty file: decided holding the creation lock, so that a process
+        # making the store (its file is empty for a moment) is never taken for a damaged store.
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"cannot make the folder of the store {path}: {e.strerror}", path=str(path))
+        with _creation_lock(path):
+            if path.is_file() and path.stat().st_size == 0:
                 raise StoreError(f"the store {path} is empty (0 bytes): it is not a dailypapers database. Restore "
                                  "it from a backup, or move it away to start a new, empty store", path=str(path),
                                  hint="restore it from a backup, or move it away to start a new, empty store")
-        else:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as e:
-                raise StoreError(f"cannot make the folder of the store {path}: {e.strerror}", path=str(path))
+            return cls._open_file(path, readonly)
+
+    @classmethod
+    def _open_file(cls, path: Path, readonly: bool | None) -> Store:
         if readonly is None:
             readonly = path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
         if readonly:
@@ -510,3 +517,21 @@ def _row_summary(r: Any) -> Summary:
                    usage=Usage(r.prompt_tokens, r.completion_tokens, r.requests), created_at=r.created_at,
                    findings=[Finding(**f) for f in json.loads(r.findings)], attempts=r.attempts, cost=r.cost,
                    evidence=[Evidence(**e) for e in json.loads(r.evidence)])
+
+
+@contextmanager
+def _creation_lock(path: Path) -> Iterator[None]:
+    """Held while a store file is made and migrated (or found empty): one process at a time.
+    Without a writable folder there is no lock to take, and nothing could be made anyway."""
+    import fcntl
+
+    try:
+        fd = os.open(path.with_name(f".{path.name}.create.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
