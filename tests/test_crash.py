@@ -260,9 +260,22 @@ def test_a_run_that_waits_too_long_for_another_stops_with_a_clear_message(cli: A
 
 # -- a provider that refuses, or keeps failing ------------------------------------------------------
 
-def test_a_rejected_api_key_stops_the_run_after_the_first_answers(cli: Any, tmp_path: Path) -> None:
+def test_a_wrong_api_key_stops_the_run_before_any_work(cli: Any, tmp_path: Path) -> None:
+    with FakeHF({DATE: hf_items(5)}) as hf, FakeLLM(Pen(), api_key="sk-right") as llm:
+        started = time.monotonic()
+        r = cli(*run_args("-o", str(tmp_path / "d.md")), env=env_for(hf, llm, OPENAI_API_KEY="sk-wrong-0123456789"))
+        took = time.monotonic() - started
+        assert hf.requests == [] and llm.requests == [] and len(llm.pings) == 1
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "rejected the credentials (HTTP 401)" in r.stderr, r.stderr
+    assert "OPENAI_API_KEY" in r.stderr and "sk-wrong-0123456789" not in r.stderr
+    print(f"stopped after {took:.2f} s")
+
+
+def test_a_key_revoked_mid_run_stops_the_run_after_the_first_answers(cli: Any, tmp_path: Path) -> None:
     n, concurrency = 30, 4
-    with FakeHF({DATE: hf_items(n)}) as hf, FakeLLM(Pen(), latency=0.05, api_key="sk-right") as llm:
+    with FakeHF({DATE: hf_items(n)}) as hf, FakeLLM(Pen(), latency=0.05) as llm:
+        llm.revoke_after = 0  # the first request checked the key; then it is revoked
         r = cli(*run_args("--concurrency", str(concurrency), "-o", str(tmp_path / "d.md"), "--json"),
                 env=env_for(hf, llm, OPENAI_API_KEY="sk-wrong-0123456789"))
         sent = len(llm.requests)

@@ -2,7 +2,8 @@
 
     DailyPapersError                 exit status 1 unless a subclass says otherwise
     ├── ConfigError                  bad settings or usage; exit status 2
-    │   └── NoLLMConfigured          summarize was asked for with no LLM named
+    │   ├── NoLLMConfigured          summarize was asked for with no LLM named
+    │   └── LLMUnavailable           the LLM's first request: a rejected key, no server, no such model
     ├── HTTPProblem                  an exchange that did not give an answer
     │   ├── GaveUp                   every attempt failed in transport (the caller re-raises its own)
     │   ├── DownloadRefused          a host not allowed, a redirect elsewhere
@@ -65,6 +66,11 @@ class ConfigError(DailyPapersError):
 
 class NoLLMConfigured(ConfigError):
     """A summary was asked for with no LLM named; the message lists the choices."""
+
+
+class LLMUnavailable(ConfigError):
+    """The LLM cannot be used at all (found by one small request before any work): the key is
+    rejected, the server cannot be reached, or it has no such model."""
 
 
 class HTTPProblem(DailyPapersError):

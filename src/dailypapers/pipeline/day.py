@@ -29,7 +29,7 @@ from dailypapers.pipeline.events import Collect, Fetched, Reporter, SteppedBack,
 from dailypapers.pipeline.fetch import FetchReport, fetch
 from dailypapers.pipeline.output import digest, render, write_atomic
 from dailypapers.pipeline.summarize import SummarizeReport, summarize
-from dailypapers.pipeline.wiring import get_backend, open_store, publisher, run_budget, run_targets
+from dailypapers.pipeline.wiring import get_backend, open_store, preflight, publisher, run_budget, run_targets
 from dailypapers.progress import NoProgress
 from dailypapers.summarize.backends import Backend
 
@@ -80,6 +80,7 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
     if ranged and output is not None and output.suffix:
         raise ConfigError("with --since/--until, -o names a folder (one digest per day)")
     backend = backend or get_backend(settings.llm, settings)
+    preflight(backend)  # a wrong key or no server: one line, before any other work
     spend = run_budget(settings, backend)
     backfill = len(days) > 1
     pubs = [publisher(settings, t) for t in run_targets(settings)]  # bad settings stop all, first
@@ -136,6 +137,7 @@ def summarize_days(settings: Settings, days: list[str], reporter: Reporter | Non
     all; a run stopped (the budget, the provider) does not go on to the next day."""
     reporter = reporter or Collect()
     backend = backend or get_backend(settings.llm, settings)
+    preflight(backend)  # a wrong key or no server: one line, before any other work
     spend = run_budget(settings, backend)
     reports = []
     with lock_for(settings, reporter):

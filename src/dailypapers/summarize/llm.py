@@ -35,6 +35,12 @@ class ChatSummarizer:
         self.prompt_version = prompt_version
         self.repairs = repairs
 
+    def check(self) -> None:
+        """Whether the model can be used at all, by one tiny request (when the model can ping)."""
+        ping = getattr(self.model, "ping", None)
+        if callable(ping):
+            ping()
+
     def summarize(self, job: Job) -> Draft:
         """The best answer for the job, repaired as the module docstring says; LLMOutputError when no answer
         could be read, SummaryRejected when the best has a hard finding, LLMError when a request failed."""
