@@ -127,7 +127,7 @@ def test_a_run_killed_at_20_random_moments_loses_nothing_and_repeats_nothing(cli
                  {pid: stored[pid][0] for pid in ids}, ids)
 
     # `stats` counts the work of the runs that were killed too, from the summaries they stored.
-    s = cli("stats", "--json")
+    s = cli("stats", "--runs", "--json")
     assert s.returncode == 0, s.stderr
     [row] = json.loads(s.stdout)
     assert (row["date"], row["model"]) == (DATE, MODEL)
@@ -386,7 +386,7 @@ def test_budget_stops_the_run_before_it_is_exceeded_and_stats_shows_the_spending
     assert abs(recorded[0] - spent) < 1e-9  # every answer paid for is on the books
     assert spent <= budget
 
-    s = cli("stats", "--json")
+    s = cli("stats", "--runs", "--json")
     assert s.returncode == 0, s.stderr
     [row] = [row for row in json.loads(s.stdout) if row["date"] == DATE]
     failed = faultkit.failures(r)
@@ -397,7 +397,7 @@ def test_budget_stops_the_run_before_it_is_exceeded_and_stats_shows_the_spending
     assert abs(row["cost"] - spent) < 1e-9
     assert row["failures"] == len(failed) == n - recorded[1]
 
-    table = cli("stats")
+    table = cli("stats", "--runs")
     assert table.returncode == 0
     head, line = table.stdout.splitlines()[:2]
     assert head.split() == ["date", "model", "runs", "papers", "tokens", "requests", "cost", "failures"]

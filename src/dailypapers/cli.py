@@ -158,6 +158,10 @@ class _Printer:
             _report_publish(event.report)
         elif isinstance(event, p.TargetFailed):
             _say(f"{event.target}: failed: {event.reason}")
+        elif isinstance(event, p.Warned):
+            _say(f"WARNING {event.message}", "warning", event="warning", date=event.date, lang=event.lang)
+        elif isinstance(event, p.Alerted):
+            _say(f"alerted {event.target} {event.channel}: {event.text}", event="alerted")
 
 
 class _PluginChoice(click.ParamType):  # type: ignore[type-arg]  # generic in new click only; click>=8.1 is allowed
@@ -474,7 +478,8 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
     if as_json:
         _print_json({"days": [{"date": d.date, "digest": str(d.path), "fetched": _plain(d.fetched),
                                **_summary_json(d.summarized)} for d in report.days],
-                     "published": printer.published(), "failed": report.failed, "stopped": report.stopped})
+                     "published": printer.published(), "warnings": report.warnings, "failed": report.failed,
+                     "stopped": report.stopped})
     if report.failed:
         sys.exit(1)
 
@@ -605,26 +610,61 @@ def _print_eval(r: Any) -> None:
 
 @cli.command()
 @click.option("--since", metavar="YYYY-MM-DD", help="Only days from this one.")
-@click.option("--json", "as_json", is_flag=True, help="The rows as JSON.")
+@click.option("--lang", default=None, metavar="CODE",
+              help="Only this language [default: each language a day has anything in].")
+@click.option("--runs", is_flag=True, help="Runs, papers, tokens, cost and failures per day and model instead.")
+@click.option("--json", "as_json", is_flag=True, help="The days (or, with --runs, the rows) as JSON.")
 @click.pass_context
-def stats(ctx: click.Context, since: str | None, as_json: bool) -> None:
-    """Runs, papers, tokens, cost and failures per day and per model."""
+def stats(ctx: click.Context, since: str | None, lang: str | None, runs: bool, as_json: bool) -> None:
+    """What happened each day: listed, summarized, failed (by reason), read, published, warnings."""
     import json
 
     from dailypapers import pipeline
     from dailypapers.config import parse_date
 
     settings = _settings(ctx)
-    rows = pipeline.stats(pipeline.open_store(settings), parse_date(since) if since else None)
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
+    store = pipeline.open_store(settings)
+    first = parse_date(since) if since else None
+    if runs:
+        rows = pipeline.stats(store, first)
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+        else:
+            _print_runs(rows)
         return
+    ledgers = pipeline.day_ledgers(store, first, langs=[lang] if lang else None, default_lang=settings.lang)
+    if as_json:
+        click.echo(json.dumps([pipeline.ledger_json(x) for x in ledgers], ensure_ascii=False, indent=2))
+        return
+    for ledger in ledgers:
+        _print_ledger(ledger)
+
+
+def _print_runs(rows: list[dict[str, Any]]) -> None:
     head = ["date", "model", "runs", "papers", "tokens", "requests", "cost", "failures"]
     table = [[str(r[k]) if k != "cost" else ("-" if r["cost"] is None else f"${r['cost']:.4f}") for k in head]
              for r in rows]
     widths = [max(len(x) for x in col) for col in zip(head, *table)]
     for line in [head, *table]:
         click.echo("  ".join(x.ljust(w) for x, w in zip(line, widths)).rstrip())
+
+
+def _print_ledger(ledger: Any) -> None:
+    from dailypapers.models import REASON_CODES
+
+    runs = f"{ledger.runs} run" + ("" if ledger.runs == 1 else "s")
+    click.echo(f"{ledger.date} [{ledger.lang}]: {ledger.listed} listed, {ledger.summarized} summarized, "
+               f"{len(ledger.failed)} failed, {ledger.missing} not tried; {runs}")
+    if ledger.read:
+        click.echo("  read: " + ", ".join(f"{source} {n}" for source, n in sorted(ledger.read.items())))
+    for code, n in ledger.failed_by_code().items():
+        click.echo(f"  failed: {code} {n} ({REASON_CODES.get(code, code)})")
+    for target, channel, at in ledger.published:
+        click.echo(f"  published: {target} ({channel}) at {at}")
+    for code, detail, at in ledger.events:
+        click.echo(f"  {code} at {at}: {detail}")
+    for warning in ledger.warnings:
+        click.echo(f"  warning: {warning}")
 
 
 @cli.command("list")

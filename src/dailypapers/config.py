@@ -126,6 +126,8 @@ class Settings:
     site_dir: Path | None = setting(None, "DAILYPAPERS_SITE_DIR", doc="where the site is built")
     publish_updates: bool = setting(False, "DAILYPAPERS_PUBLISH_UPDATES",
                                     doc="a later run sends chat follow-ups for papers that came since")
+    alert: tuple[str, ...] = setting((), "DAILYPAPERS_ALERT",
+                                     doc="chat targets that get a one-line alert when a day has warnings")
     email: EmailSettings = setting(None, doc="the config file's [email] table")
     chat: ChatSettings = setting(None, doc="the config file's [chat] table")
 

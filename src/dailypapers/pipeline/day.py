@@ -24,9 +24,10 @@ from dailypapers.config import Settings
 from dailypapers.errors import ConfigError
 from dailypapers.lock import RunLock
 from dailypapers.models import Digest
-from dailypapers.pipeline.deliver import deliver, is_archive
+from dailypapers.pipeline.deliver import alert, alert_publishers, deliver, is_archive
 from dailypapers.pipeline.events import Collect, Fetched, Reporter, SteppedBack, Summarized, Waiting, Written
 from dailypapers.pipeline.fetch import FetchReport, fetch
+from dailypapers.pipeline.ledger import day_ledger, warn
 from dailypapers.pipeline.output import digest, render, write_atomic
 from dailypapers.pipeline.summarize import SummarizeReport, summarize
 from dailypapers.pipeline.wiring import get_backend, open_store, preflight, publisher, run_budget, run_targets
@@ -52,6 +53,7 @@ class RunReport:
     days: list[DayRun] = field(default_factory=list)
     failed: bool = False
     stopped: str | None = None  # why the run stopped early (the budget, the provider), if it did
+    warnings: list[str] = field(default_factory=list)  # the days' ledger warnings ("DATE [LANG]: ...")
 
 
 def lock_for(settings: Settings, reporter: Reporter) -> RunLock:
@@ -86,6 +88,7 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
     pubs = [publisher(settings, t) for t in run_targets(settings)]  # bad settings stop all, first
     if backfill:  # no mail or chat for old days
         pubs = [p for p in pubs if is_archive(p)]
+    alerts = [] if backfill else alert_publishers(settings)
     result = RunReport()
     with lock_for(settings, reporter):
         store = open_store(settings)
@@ -100,6 +103,9 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
                 reporter.event(Written(one.path, one.digest))
                 result.days.append(one)
                 result.failed = result.failed or bool(one.summarized.failures)
+                ledger = day_ledger(store, one.digest.date, settings.lang)
+                result.warnings += warn(ledger, reporter)
+                result.failed = alert(store, ledger, alerts, reporter) or result.failed
                 tokens = one.summarized.usage.prompt_tokens + one.summarized.usage.completion_tokens
                 cost = "" if one.summarized.cost is None else f", ${spend.spent:.4f} so far"
                 progress.advance(f"{day}: {one.summarized.done} summarized, {tokens} tokens{cost}")
@@ -122,6 +128,8 @@ def _run_day(store: Any, settings: Settings, backend: Backend, source: str, day:
     if f.listed == 0 and step_back:
         previous = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
         reporter.event(SteppedBack(day, previous))
+        store.record_day_event(day, "not-listed-yet", f"nothing listed yet; the run went on with {previous}",
+                               settings.lang)
         day = previous
         f = fetch(store, settings, day, source)
     reporter.event(Fetched(f, source))

@@ -139,6 +139,8 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
         try:
             for f in report.failures:
                 store.record_failure(run_id, f, "summarize")
+            if reader.unreachable:
+                store.record_day_event(date, "arxiv-unreachable", reader.unreachable, lang, run_id)
             store.finish_run(run_id, "failed" if report.failures else "ok", report.done, report.usage, report.cost)
         except StoreError as e:  # the record of the run is lost (a full disk); the report still says it all
             report.notes.append(f"the record of this run could not be written: {e}")
@@ -170,7 +172,8 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                     queue.pop()
                     why = str(e) if isinstance(e, DailyPapersError) else \
                         f"its text could not be read ({type(e).__name__}: {e})"
-                    report.failures.append(Failure(paper.id, why, "no-text"))
+                    report.failures.append(Failure(paper.id, why, "arxiv-unreachable" if reader.unreachable
+                                                   else "no-text"))
                     progress.advance(f"{paper.id} failed")
                     continue
                 estimate = budget.estimate(_prompt_tokens(paper, text, report.lang) + ANSWER_TOKENS,

@@ -39,6 +39,11 @@ class TextReader:
         """Whether a source besides the abstract is tried (so arXiv is asked)."""
         return any(s != "abstract" for s in self.sources)
 
+    @property
+    def unreachable(self) -> str | None:
+        """Why arXiv could not be reached (its metadata or downloads) by this reader, or None."""
+        return self.fetcher.unreachable
+
     def complete_metadata(self, papers: list[Paper]) -> list[Paper]:
         """Ask arXiv for the version and metadata of papers that lack them (one request per 100)."""
         lacking = [p.id for p in papers if p.version is None]
