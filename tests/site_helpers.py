@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from dailypapers.checks.evidence import find_evidence
 from dailypapers.config import Settings
@@ -180,6 +181,15 @@ def read(path: Path) -> Page:
     parser.feed(path.read_text(encoding="utf-8"))
     parser.close()
     return page
+
+
+def resolves(site: Path, page: Page, value: str) -> bool:
+    """Whether the relative link `value` of `page` names a file of the site (or an id of the page)."""
+    parts = urlsplit(value)
+    if not parts.path:  # "#main": a fragment of this page
+        return not parts.fragment or parts.fragment in page.ids
+    target = (page.path.parent / unquote(parts.path)).resolve()
+    return target.is_file() and target.is_relative_to(site.resolve())
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.fakes import Answer, FakeHF, FakeLLM, FakeServer, Recorded, paper_id_of
+from tests.fakes import FakeHF, FakeLLM, paper_id_of
 
 GOLDEN = Path(__file__).parent / "golden" / "run_ko.md"
 LABELS = ("What's New", "Technical Details", "Performance Highlights")
@@ -194,33 +194,3 @@ def test_render_of_a_day_with_no_papers_says_so(cli: Any) -> None:
     r = cli("render", "--date", "2025-02-03", "--lang", "ko")
     assert "2025-02-03" in r.stderr and "no papers" in r.stderr
     assert "Traceback" not in r.stderr
-
-
-# -- the demo -------------------------------------------------------------------------------------
-
-class Recorder(FakeServer):
-    """Any endpoint a test wants to prove unused: records requests, answers 404."""
-
-    def answer(self, request: Recorded) -> Answer:
-        return Answer(404, b"{}")
-
-
-def test_demo_works_offline_and_prints_the_folder(cli: Any) -> None:
-    with Recorder() as net:
-        r = cli("demo", env={"HF_ENDPOINT": net.url, "DAILYPAPERS_ARXIV_API_URL": net.url,
-                             "DAILYPAPERS_ARXIV_URL": net.url, "OPENAI_BASE_URL": net.url + "/v1"},
-                timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert net.requests == []
-    m = re.search(r"^Output folder: (.+)$", r.stdout, re.M)
-    assert m, r.stdout
-    folder = Path(m.group(1))
-    assert folder.is_dir()
-    assert folder.resolve().is_relative_to(cli.home.resolve())
-    digests = list(folder.glob("*.md"))
-    assert len(digests) == 1
-    text = digests[0].read_text(encoding="utf-8")
-    assert text.startswith("## Daily Papers (")
-    assert text.endswith("\n\n") and not text.endswith("\n\n\n")
-    assert text.count("### [") >= 2 and "- ***What's New***: " in text
-    assert str(digests[0]) in r.stdout

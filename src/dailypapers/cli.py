@@ -615,21 +615,26 @@ def _report_publish(r: Any) -> None:
 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the digest [default: HOME/out].")
+              help="The demo's folder, for its home, digests and site [default: ./dailypapers-demo]; a folder an "
+                   "earlier demo made is replaced, any other that is not empty is refused.")
 @click.pass_context
 def demo(ctx: click.Context, output: Path | None) -> None:
-    """Offline demo: bundled sample papers, the extractive summarizer, a digest on disk."""
-    import tempfile
-
+    """Offline demo: the bundled sample day in Korean and English, as digests and a site to serve."""
     from dailypapers import demo as demo_mod
 
-    home = ctx.obj["home"] or Path(tempfile.mkdtemp(prefix="dailypapers-demo-"))
-    ctx.obj["home"] = home
-    settings = _settings(ctx, lang="en", llm="extractive")
-    path = demo_mod.run_demo(settings, output or settings.home / "out", _progress(ctx))
-    click.echo(f"Demo digest written to {path}")
-    click.echo(f"Output folder: {path.parent}")
-    click.echo(f"Data home: {settings.home} (try: dailypapers --home {settings.home} list --json)")
+    out = (output or Path(demo_mod.DEFAULT_DIR)).absolute()
+    demo_mod.prepare(out)
+    # The demo's data stays in its folder (not in DAILYPAPERS_HOME), unless --home says otherwise.
+    ctx.obj["home"] = ctx.obj["home"] or out / "home"
+    settings = _settings(ctx, lang="ko", llm="extractive")
+    report = demo_mod.run_demo(settings, out, _progress(ctx))
+    click.echo(f"Demo written to {out}: the sample day {report.date} (invented papers)")
+    click.echo(f"  Korean digest (summaries shipped with the package): {report.digests['ko']}")
+    click.echo(f"  English digest (the extractive summarizer): {report.digests[demo_mod.EXTRACTIVE_LANG]}")
+    click.echo(f"  Site, Korean and English{', with search' if report.search else ''}: {report.site}")
+    click.echo(f"  Data home: {settings.home} (try: dailypapers --home {settings.home} list --json)")
+    click.echo(f"Serve the site, then open http://localhost:{demo_mod.PORT}/ in a browser:")
+    click.echo(f"  {report.serve_command()}")
 
 
 def main() -> None:
