@@ -268,7 +268,7 @@ def _report_summaries(r: SummarizeReport) -> None:
 @date_option
 @lang_option
 @click.option("--format", "fmt", type=click.Choice([*FORMATS, *FEED_FORMATS]), default="markdown",
-              show_default=True, help="Markdown in the layout of FORMAT.md, JSON, a feed of the recent "
+              show_default=True, help="Markdown in the layout of docs/format.md, JSON, a feed of the recent "
                                       "days: RSS 2.0, Atom or JSON Feed 1.1, or html: the static site.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write here instead of standard output (--format html: the site's folder "
@@ -283,7 +283,7 @@ def _report_summaries(r: SummarizeReport) -> None:
 @click.pass_context
 def render(ctx: click.Context, date: str | None, lang: str | None, fmt: str, output: Path | None,
            model: str | None, per: str, feed_days: int, base_url: str | None) -> None:
-    """Render a day's digest (FORMAT.md Markdown, or JSON), or a feed of the recent days."""
+    """Render a day's digest (Markdown in the layout of docs/format.md, or JSON), or a feed of the recent days."""
     from dailypapers import pipeline
 
     settings = _settings(ctx, lang=lang)
@@ -345,7 +345,7 @@ def _report_missing(d: Any) -> None:
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))  # FORMAT.md is UTF-8 whatever the locale
+        sys.stdout.buffer.write(text.encode("utf-8"))  # a digest is UTF-8 whatever the locale (docs/format.md)
         sys.stdout.buffer.flush()
         return
     from dailypapers.pipeline import write_atomic
@@ -382,7 +382,7 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
 @lang_option
 @click.pass_context
 def import_(ctx: click.Context, file: Path, lang: str | None) -> None:
-    """Read a digest in the FORMAT.md layout (and its older variants) into the store."""
+    """Read a digest in the layout of docs/format.md (and its older variants) into the store."""
     from dailypapers import pipeline
 
     settings = _settings(ctx)
@@ -453,7 +453,7 @@ def _print_checks(day: str, lang: str, rows: list[Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="The same numbers as JSON.")
 @click.pass_context
 def eval_(ctx: click.Context, reference: Path, lang: str | None, model: str | None, as_json: bool) -> None:
-    """Compare the store's summaries with a reference digest (FORMAT.md), against the papers."""
+    """Compare the store's summaries with a reference digest (docs/format.md), against the papers."""
     import json
 
     from dailypapers import pipeline
