@@ -10,6 +10,7 @@ import shutil
 import struct
 import subprocess
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -190,6 +191,18 @@ def resolves(site: Path, page: Page, value: str) -> bool:
         return not parts.fragment or parts.fragment in page.ids
     target = (page.path.parent / unquote(parts.path)).resolve()
     return target.is_file() and target.is_relative_to(site.resolve())
+
+
+def links(site: Path) -> Iterator[tuple[Page, Element, str, str]]:
+    """Every link of every page of the site: (page, element, attribute, value) for each `href`,
+    `src` and `action`."""
+    for path in html_pages(site):
+        page = read(path)
+        for e in page.elements:
+            for name in ("href", "src", "action"):
+                value = e.attrs.get(name)
+                if value is not None:
+                    yield page, e, name, value
 
 
 def html_pages(site: Path) -> list[Path]:

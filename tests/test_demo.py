@@ -28,7 +28,7 @@ from dailypapers.sources.sample import SAMPLE_DATE, sample_digest, sample_items
 from dailypapers.store import Store
 from tests.conftest import Cli, run_in_process
 from tests.fakes import Answer, Fixed
-from tests.site_helpers import html_pages, node, read, resolves, search
+from tests.site_helpers import links, node, read, resolves, search
 
 KO_SENTENCE = "라우터는 대조 검색 손실(contrastive retrieval loss)과 함께 공동으로 학습됩니다."
 EN_SENTENCE = "The router is trained jointly with a contrastive retrieval loss"
@@ -116,15 +116,11 @@ def test_the_demo_writes_both_digests_and_the_site_into_its_folder_offline(
 def test_the_demo_site_links_only_to_its_own_files(ran: tuple[Cli, subprocess.CompletedProcess[str]]) -> None:
     site = ran[0].cwd / "dailypapers-demo" / "site"
     checked = 0
-    for path in html_pages(site):
-        page = read(path)
-        for e in page.elements:
-            for name in ("href", "src", "action"):
-                value = e.attrs.get(name)
-                if value is None or (e.tag == "a" and re.match(r"^https://(arxiv\.org|huggingface\.co)/", value)):
-                    continue
-                assert resolves(site, page, value), f"{path}: <{e.tag} {name}={value!r}> leads nowhere"
-                checked += 1
+    for page, e, name, value in links(site):
+        if e.tag == "a" and re.match(r"^https://(arxiv\.org|huggingface\.co)/", value):
+            continue  # the paper's pages elsewhere; anything else must be a file of the site
+        assert resolves(site, page, value), f"{page.path}: <{e.tag} {name}={value!r}> leads nowhere"
+        checked += 1
     assert checked > 100
 
 

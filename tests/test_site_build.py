@@ -22,6 +22,7 @@ from tests.site_helpers import (
     MediaHost,
     fill,
     html_pages,
+    links,
     node,
     read,
     resolves,
@@ -158,17 +159,14 @@ def test_csp_and_nothing_from_another_host(built: tuple[Path, dict[str, list[str
 def test_every_internal_link_is_relative_and_names_a_file(built: tuple[Path, dict[str, list[str]], object]) -> None:
     site, _, _ = built
     checked = 0
-    for path in html_pages(site):
-        page = read(path)
-        for e in page.elements:
-            for name in ("href", "src", "action"):
-                value = e.attrs.get(name)
-                if value is None or re.match(r"^(https?:)?//", value):
-                    continue
-                assert not value.startswith("/"), f"{path}: {value} is absolute: breaks from disk and sub-paths"
-                assert not value.endswith("/"), f"{path}: {value} names a folder: breaks from disk"
-                assert resolves(site, page, value), f"{path}: <{e.tag} {name}={value!r}> leads nowhere"
-                checked += 1
+    for page, e, name, value in links(site):
+        if re.match(r"^(https?:)?//", value):
+            continue
+        path = page.path
+        assert not value.startswith("/"), f"{path}: {value} is absolute: breaks from disk and sub-paths"
+        assert not value.endswith("/"), f"{path}: {value} names a folder: breaks from disk"
+        assert resolves(site, page, value), f"{path}: <{e.tag} {name}={value!r}> leads nowhere"
+        checked += 1
     assert checked > 500
 
 
