@@ -163,7 +163,7 @@ def test_the_demo_refuses_a_folder_it_did_not_make(cli: Any) -> None:
     (out / "notes.txt").write_text("keep me\n", encoding="utf-8")
     r = _demo(cli, "-o", str(out))
     assert r.returncode == 2
-    assert "not empty" in r.stderr and "-o" in r.stderr
+    assert "not empty and was not made by the demo" in r.stderr and "choose another folder with -o" in r.stderr
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
 
 

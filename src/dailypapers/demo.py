@@ -56,9 +56,9 @@ def prepare(out_dir: Path) -> None:
     before (it has the mark) is emptied; any other folder with something in it is refused."""
     if out_dir.is_dir() and any(out_dir.iterdir()):
         if not (out_dir / MARK).is_file():
-            raise ConfigError(f"{out_dir} is not empty and was not made by the demo; the demo writes only into a "
-                              "new or empty folder, or one it made before", path=str(out_dir),
-                              hint="choose another folder with -o")
+            raise ConfigError(f"{out_dir} is not empty and was not made by the demo, which writes only into a "
+                              "new or empty folder, or one it made before: choose another folder with -o",
+                              path=str(out_dir), hint="choose another folder with -o")
         for child in out_dir.iterdir():
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child)
