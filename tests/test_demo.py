@@ -153,8 +153,10 @@ def test_a_second_demo_replaces_its_own_folder(cli: Any) -> None:
     assert not (out / "left-over.txt").exists()
     assert (out / f"{SAMPLE_DATE}.ko.md").read_bytes() == sample_digest("ko").read_bytes()
     store = Store.open(out / "home" / "dailypapers.db")
-    assert [e.paper.id for e in store.day(SAMPLE_DATE)] == [i["paper"]["id"] for i in sample_items()]  # type: ignore[index]
-    assert len(store.summaries_for("2503.01234", "ko")) == 1  # a fresh home, not one imported twice
+    listed, ko = [e.paper.id for e in store.day(SAMPLE_DATE)], store.summaries_for("2503.01234", "ko")
+    store.close()
+    assert listed == [i["paper"]["id"] for i in sample_items()]  # type: ignore[index]
+    assert len(ko) == 1  # a fresh home, not one imported twice
 
 
 def test_the_demo_refuses_a_folder_it_did_not_make(cli: Any) -> None:
