@@ -39,6 +39,7 @@ class Answer:
     truncate: bool = False  # declare a Content-Length longer than the body, send the body, close
     drip: float = 0.0  # send the whole response (status line, headers, body) a byte at a time, this far apart
     declared: int | None = None  # a Content-Length to declare instead of the body's
+    drop: bool = False  # read the request, then close the connection without a word of answer
 
 
 class FakeServer:
@@ -73,6 +74,9 @@ class FakeServer:
                 ans = fake.timed_answer(rec)
                 if ans.delay:
                     time.sleep(ans.delay)
+                if ans.drop:
+                    self.close_connection = True  # the client sees the server hang up
+                    return
                 if ans.drip:
                     self._drip(ans)
                     return

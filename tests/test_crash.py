@@ -7,6 +7,8 @@
   every paper sent to the LLM once, no failure recorded.
 - An LLM that rejects the API key, and one that always fails: the run stops asking after the first
   failures, says why, lists the papers it did not attempt and exits 1.
+- `publish` holds the same lock as `run`: while one holds it, a `publish` (or a `run`) waits,
+  then gives up saying why, and sends nothing.
 - `--budget`: the run stops before the recorded costs would pass the budget; `stats` shows runs,
   papers, tokens, cost and failures as the fake LLM counted them.
 """
@@ -23,7 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests import faultkit
+from dailypapers.lock import RunLock
+from tests import faultkit, publish_day
 from tests.fakes import FakeHF, FakeLLM
 from tests.faultkit import Pen, check_digest, hf_items
 
@@ -256,6 +259,84 @@ def test_a_run_that_waits_too_long_for_another_stops_with_a_clear_message(cli: A
     assert r.returncode != 0 and "Traceback" not in r.stderr
     assert "another dailypapers run" in r.stderr and "waited" in r.stderr
     assert "Try again" in r.stderr
+
+
+# -- publish holds the same lock --------------------------------------------------------------------
+
+def _held(cli: Any) -> RunLock:
+    """The home's run lock, as another run would hold it (a lock file in HOME/locks)."""
+    return RunLock(cli.home / "locks" / "run.lock", wait=0)
+
+
+def test_publish_gives_up_while_another_run_holds_the_lock(cli: Any) -> None:
+    publish_day.fill(cli.home / "dailypapers.db")
+    with _held(cli):
+        r = cli("publish", "--date", publish_day.DATE, "--to", "site", env={"DAILYPAPERS_LOCK_WAIT": "0.3"})
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "another dailypapers run" in r.stderr and "waited" in r.stderr and "Try again" in r.stderr
+    assert not (cli.home / "site").exists()  # nothing was published
+
+
+def test_publish_waits_for_the_lock_and_then_publishes(cli: Any) -> None:
+    publish_day.fill(cli.home / "dailypapers.db")
+    lock, go = _held(cli), threading.Event()
+
+    def hold_for_a_moment() -> None:
+        with lock:
+            go.set()
+            time.sleep(0.5)
+
+    holder = threading.Thread(target=hold_for_a_moment)
+    holder.start()
+    go.wait(5)
+    r = cli("publish", "--date", publish_day.DATE, "--to", "site", env={"DAILYPAPERS_LOCK_WAIT": "30"})
+    holder.join()
+    assert r.returncode == 0, r.stderr
+    assert "waiting for another dailypapers run" in r.stderr
+    assert (cli.home / "site" / "index.html").is_file()
+
+
+def test_a_publish_in_progress_holds_the_lock_against_run_and_publish(cli: Any, tmp_path: Path) -> None:
+    """A real `publish` process, held up by its chat service in the middle of the day, holds the
+    lock while it sends: a `run` and a second `publish` started meanwhile give up with the lock's
+    message, and send nothing."""
+    from tests.publish_day import write_config
+    from tests.test_publish_chat import SLACK_PATH, FakeSlack
+
+    class HeldUp(FakeSlack):
+        """Takes no message until `go` is set."""
+
+        go = threading.Event()
+
+        def answer(self, request: Any) -> Any:
+            self.go.wait(60)
+            return super().answer(request)
+
+    publish_day.fill(cli.home / "dailypapers.db")
+    write_config(cli.config_home, "[chat]\ndelay = 0\n")
+    with HeldUp() as slack:
+        env = {"SLACK_WEBHOOK_URL": slack.url + SLACK_PATH, "DAILYPAPERS_LOCK_WAIT": "0.3"}
+        first = start(cli, ["publish", "--date", publish_day.DATE, "--to", "slack"], env, tmp_path / "first.log")
+        deadline = time.monotonic() + 20
+        while not slack.requests and time.monotonic() < deadline:  # it is sending: it holds the lock
+            time.sleep(0.01)
+        try:
+            others = {"run": ["run", "--date", "2025-03-14", "--lang", "en", "--llm", "extractive", "--source",
+                              "sample"],
+                      "publish": ["publish", "--date", publish_day.DATE, "--to", "slack", "--again"]}
+            procs = {name: start(cli, args, env, tmp_path / f"{name}.log") for name, args in others.items()}
+            codes = {name: p.wait(timeout=60) for name, p in procs.items()}
+            asked_meanwhile = len(slack.requests)
+        finally:
+            slack.go.set()
+        assert first.wait(timeout=60) == 0, (tmp_path / "first.log").read_text(encoding="utf-8")
+        sent = list(slack.texts)
+    for name, code in codes.items():
+        err = (tmp_path / f"{name}.log").read_text(encoding="utf-8")
+        assert code == 1 and "another dailypapers run" in err and "waited" in err, (name, err)
+    assert asked_meanwhile == 1  # only the first publish's message in flight: the others sent nothing
+    assert len(sent) == len(set(sent))  # the day once
+    assert not (cli.home / "out" / "2025-03-14.en.md").exists()  # the run did nothing either
 
 
 # -- a provider that refuses, or keeps failing ------------------------------------------------------

@@ -369,7 +369,7 @@ def _report_summaries(r: SummarizeReport) -> None:
 @date_option
 @lang_option
 @click.option("--format", "fmt", type=click.Choice([*FORMATS, *FEED_FORMATS]), default="markdown",
-              show_default=True, help="Markdown in the layout of FORMAT.md, JSON, a feed of the recent "
+              show_default=True, help="Markdown in the layout of docs/format.md, JSON, a feed of the recent "
                                       "days: RSS 2.0, Atom or JSON Feed 1.1, or html: the static site.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write here instead of standard output (--format html: the site's folder "
@@ -384,7 +384,7 @@ def _report_summaries(r: SummarizeReport) -> None:
 @click.pass_context
 def render(ctx: click.Context, date: str | None, lang: str | None, fmt: str, output: Path | None,
            model: str | None, per: str, feed_days: int, base_url: str | None) -> None:
-    """Render a day's digest (FORMAT.md Markdown, or JSON), or a feed of the recent days."""
+    """Render a day's digest (Markdown in the layout of docs/format.md, or JSON), or a feed of the recent days."""
     from dailypapers import pipeline
 
     settings = _settings(ctx, lang=lang)
@@ -445,7 +445,7 @@ def _report_missing(d: Any) -> None:
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))  # FORMAT.md is UTF-8 whatever the locale
+        sys.stdout.buffer.write(text.encode("utf-8"))  # a digest is UTF-8 whatever the locale (docs/format.md)
         sys.stdout.buffer.flush()
         return
     from dailypapers.pipeline import write_atomic
@@ -489,7 +489,7 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
 @lang_option
 @click.pass_context
 def import_(ctx: click.Context, file: Path, lang: str | None) -> None:
-    """Read a digest in the FORMAT.md layout (and its older variants) into the store."""
+    """Read a digest in the layout of docs/format.md (and its older variants) into the store."""
     from dailypapers import pipeline
 
     settings = _settings(ctx)
@@ -560,7 +560,7 @@ def _print_checks(day: str, lang: str, rows: list[Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="The same numbers as JSON.")
 @click.pass_context
 def eval_(ctx: click.Context, reference: Path, lang: str | None, model: str | None, as_json: bool) -> None:
-    """Compare the store's summaries with a reference digest (FORMAT.md), against the papers."""
+    """Compare the store's summaries with a reference digest (docs/format.md), against the papers."""
     import json
 
     from dailypapers import pipeline
@@ -762,21 +762,26 @@ def _report_publish(r: Any) -> None:
 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the digest [default: HOME/out].")
+              help="The demo's folder, for its home, digests and site [default: ./dailypapers-demo]; a folder an "
+                   "earlier demo made is replaced, any other that is not empty is refused.")
 @click.pass_context
 def demo(ctx: click.Context, output: Path | None) -> None:
-    """Offline demo: bundled sample papers, the extractive summarizer, a digest on disk."""
-    import tempfile
-
+    """Offline demo: the bundled sample day in Korean and English, as digests and a site to serve."""
     from dailypapers import demo as demo_mod
 
-    home = ctx.obj["home"] or Path(tempfile.mkdtemp(prefix="dailypapers-demo-"))
-    ctx.obj["home"] = home
-    settings = _settings(ctx, lang="en", llm="extractive")
-    path = demo_mod.run_demo(settings, output or settings.home / "out", _progress(ctx))
-    click.echo(f"Demo digest written to {path}")
-    click.echo(f"Output folder: {path.parent}")
-    click.echo(f"Data home: {settings.home} (try: dailypapers --home {settings.home} list --json)")
+    out = (output or Path(demo_mod.DEFAULT_DIR)).absolute()
+    demo_mod.prepare(out)
+    # The demo's data stays in its folder (not in DAILYPAPERS_HOME), unless --home says otherwise.
+    ctx.obj["home"] = ctx.obj["home"] or out / "home"
+    settings = _settings(ctx, lang="ko", llm="extractive")
+    report = demo_mod.run_demo(settings, out, _progress(ctx))
+    click.echo(f"Demo written to {out}: the sample day {report.date} (invented papers)")
+    click.echo(f"  Korean digest (summaries shipped with the package): {report.digests['ko']}")
+    click.echo(f"  English digest (the extractive summarizer): {report.digests[demo_mod.EXTRACTIVE_LANG]}")
+    click.echo(f"  Site, Korean and English{', with search' if report.search else ''}: {report.site}")
+    click.echo(f"  Data home: {settings.home} (try: dailypapers --home {settings.home} list --json)")
+    click.echo(f"Serve the site, then open http://localhost:{demo_mod.PORT}/ in a browser:")
+    click.echo(f"  {report.serve_command()}")
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ def feed_digests(store: Store, lang: str, days: int = 30, model: str | None = No
 
 
 def render(d: Digest, fmt: str = "markdown") -> str:
-    """The digest as FORMAT.md Markdown or as JSON."""
+    """The digest as Markdown (docs/format.md) or as JSON."""
     if fmt == "markdown":
         return markdown.render(d)
     if fmt == "json":
@@ -94,9 +94,11 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)  # lines skipped because they could not be read
 
 
-def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportReport:
-    """Read a FORMAT.md digest (or an older variant) into the store; the language is detected
-    from the text unless given. Importing the same file again changes nothing."""
+def import_digest(store: Store, path: Path, lang: str | None = None, model: str = "import") -> ImportReport:
+    """Read a digest in the layout of docs/format.md (or an older variant) into the store; the
+    language is detected from the text unless given. Each summary is keyed as imported (text
+    source "import"), under `model` (the demo's shipped summaries say "sample"). Importing the
+    same file again changes nothing."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -114,7 +116,7 @@ def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportRe
         for p in day.papers:
             if p.sections:
                 version = (store.paper(p.id) or Paper(p.id, p.title)).version or 0
-                key = SummaryKey(p.id, version, "import", lang, "import", "import")
+                key = SummaryKey(p.id, version, "import", lang, model, "import")
                 if any(s.key == key and s.sections == p.sections for s in store.summaries_for(p.id, lang)):
                     continue  # the same text imported again: keep the summary (and its date) as it is
                 store.save_summary(Summary(key, p.sections), replace=True)
