@@ -158,6 +158,9 @@ class _Printer:
             _report_publish(event.report)
         elif isinstance(event, p.TargetFailed):
             _say(f"{event.target}: failed: {event.reason}")
+        elif isinstance(event, p.EmptyDay):
+            _say(f"no digest for {event.date}: {event.why}", "warning" if event.expected else "info",
+                 event="empty-day", date=event.date)
         elif isinstance(event, p.Warned):
             _say(f"WARNING {event.message}", "warning", event="warning", date=event.date, lang=event.lang)
         elif isinstance(event, p.Alerted):
@@ -476,7 +479,7 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
     report = pipeline.run_days(settings, days, printer, source=source, output=output, ranged=ranged,
                                step_back=date is None and not ranged)
     if as_json:
-        _print_json({"days": [{"date": d.date, "digest": str(d.path), "fetched": _plain(d.fetched),
+        _print_json({"days": [{"date": d.date, "digest": d.path and str(d.path), "fetched": _plain(d.fetched),
                                **_summary_json(d.summarized)} for d in report.days],
                      "published": printer.published(), "warnings": report.warnings, "failed": report.failed,
                      "stopped": report.stopped})

@@ -128,6 +128,10 @@ class Settings:
                                     doc="a later run sends chat follow-ups for papers that came since")
     alert: tuple[str, ...] = setting((), "DAILYPAPERS_ALERT",
                                      doc="chat targets that get a one-line alert when a day has warnings")
+    holidays: tuple[str, ...] = setting((), "DAILYPAPERS_HOLIDAYS",
+                                        doc="weekdays (YYYY-MM-DD) with no papers expected: `run` exits 0 on them")
+    empty_weekday: str = setting("fail", "DAILYPAPERS_EMPTY_WEEKDAY", choices=("fail", "ok"),
+                                 doc="a weekday with no papers listed: `run` exits 1 (fail) or 0 (ok)")
     email: EmailSettings = setting(None, doc="the config file's [email] table")
     chat: ChatSettings = setting(None, doc="the config file's [chat] table")
 
@@ -139,6 +143,7 @@ class Settings:
                 setattr(self, name, _section(name, value or {}))
             elif not isinstance(value, cls):
                 raise ConfigError(f"setting {name!r} must be a table")
+        self.holidays = tuple(parse_date(d, "setting 'holidays'") for d in self.holidays)
         _validate(self)
 
     def run_publishes(self) -> list[str]:
@@ -356,10 +361,11 @@ def _coerce(cls: type, name: str, value: object, where: str = "setting") -> obje
                 return word in _TRUE
             raise ValueError(f"use one of: {', '.join(_TRUE + _FALSE)}")
         if kind is tuple:
-            items = [value] if isinstance(value, str) else value
-            if not isinstance(items, (list, tuple)) or not all(isinstance(x, str) for x in items):
+            # A string (the environment) is a list separated by commas; TOML dates are read as text.
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, (list, tuple)) or not all(isinstance(x, (str, dt.date)) for x in items):
                 raise ValueError("a list of strings")
-            return tuple(x.strip() for x in items)
+            return tuple(s for s in (str(x).strip() for x in items) if s)
         if kind is Path:
             return Path(str(value)).expanduser()
         if kind is int:
@@ -437,9 +443,9 @@ def load_settings(**flags: object) -> Settings:
     return settings
 
 
-def parse_date(value: str) -> str:
-    """A --date value as YYYY-MM-DD; ConfigError for anything that is not a date."""
+def parse_date(value: str, where: str = "--date") -> str:
+    """A date given by `where` as YYYY-MM-DD; ConfigError for anything that is not a date."""
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise ConfigError(f"--date {value!r} is not a date in the form YYYY-MM-DD")
+        raise ConfigError(f"{where} {value!r} is not a date in the form YYYY-MM-DD")

@@ -34,6 +34,7 @@ from dailypapers.pipeline.deliver import (
 from dailypapers.pipeline.events import (
                                           Alerted,
                                           Collect,
+                                          EmptyDay,
                                           Fetched,
                                           Published,
                                           Reporter,
@@ -101,7 +102,8 @@ from dailypapers.pipeline.wiring import (
 
 __all__ = [
     "ALERT", "ANSWER_TOKENS", "FAILED_SHARE", "MIN_TEXT_TOKENS", "PUBLISHED", "Alerted", "CheckRow", "Collect",
-    "DayRun", "EvalReport", "FetchReport", "Fetched", "ImportReport", "PublishReport", "Published", "Reporter",
+    "DayRun", "EmptyDay", "EvalReport", "FetchReport", "Fetched", "ImportReport", "PublishReport", "Published",
+    "Reporter",
     "RunReport", "SiteBuilt", "SteppedBack", "StoreJournal", "SummarizeReport", "Summarized", "TargetFailed", "Warned",
     "TextReader", "Waiting", "Written", "alert", "alert_publishers", "alert_targets", "alert_text",
     "arxiv_client", "arxiv_gate", "build_site", "check_day", "check_targets", "day_ledger", "day_ledgers",

@@ -81,6 +81,16 @@ class TargetFailed:
 
 
 @dataclass(frozen=True)
+class EmptyDay:
+    """A day had no papers, so no digest was written: `why` says so in one line; `expected`: the
+    day should have had papers (a weekday that is not a holiday)."""
+
+    date: str
+    why: str
+    expected: bool
+
+
+@dataclass(frozen=True)
 class Warned:
     """A day's ledger has a warning (a weekday with no papers, too many failed): `message` names
     the day and language."""

@@ -22,6 +22,7 @@ from dailypapers.store import Store
 FAILED_SHARE = 0.05  # more than this share of a day's listed papers failed: a warning
 # Events that stay worth a warning after the day filled (a step back is news only while nothing is listed).
 _LASTING_EVENTS = ("arxiv-unreachable", "listing-failed")
+HOLIDAY = "holiday"  # the event of a weekday the `holidays` setting names: no papers expected, no warning
 
 
 def day_ledger(store: Store, date: str, lang: str) -> DayLedger:
@@ -49,7 +50,8 @@ def warnings(ledger: DayLedger) -> list[str]:
     FAILED_SHARE of the listed papers failed, and the events that explain them."""
     out = []
     day = dt.date.fromisoformat(ledger.date)
-    if ledger.listed == 0 and day.weekday() < 5:
+    holiday = any(code == HOLIDAY for code, _, _ in ledger.events)
+    if ledger.listed == 0 and day.weekday() < 5 and not holiday:
         out.append(f"no papers listed on a weekday ({day:%A})")
     if ledger.listed and len(ledger.failed) > FAILED_SHARE * ledger.listed:
         out.append(f"{len(ledger.failed)} of {ledger.listed} papers failed ({len(ledger.failed) / ledger.listed:.0%}, "
@@ -58,7 +60,7 @@ def warnings(ledger: DayLedger) -> list[str]:
     for code, detail, at in ledger.events:
         latest[code] = (detail, at, latest.get(code, ("", "", 0))[2] + 1)
     for code, (detail, at, times) in latest.items():
-        if code in _LASTING_EVENTS or ledger.listed == 0:
+        if code in _LASTING_EVENTS or (ledger.listed == 0 and code != HOLIDAY):
             when = f"{times} times, last at {at}" if times > 1 else f"at {at}"
             out.append(f"{code}: {detail} ({when})")
     return out
@@ -101,3 +103,16 @@ def alert_text(ledger: DayLedger) -> str:
     """The alert of a day with warnings (a chat publisher posts it on one line, cut to its length)."""
     return (f"dailypapers {ledger.date} [{ledger.lang}]: {ledger.listed} listed, {ledger.summarized} summarized, "
             f"{len(ledger.failed)} failed; " + "; ".join(ledger.warnings))
+
+
+def no_papers_expected(settings: Settings, date: str) -> str | None:
+    """Why a day is expected to have no papers (a weekend, a holiday the settings name, the future),
+    or None for a weekday that should have some."""
+    day = dt.date.fromisoformat(date)
+    if date > settings.today():
+        return f"{date} is in the future; nothing is listed before the day"
+    if day.weekday() >= 5:
+        return f"{date} is a {day:%A}; no papers are listed on weekends"
+    if date in settings.holidays:
+        return f"{date} is a holiday (the holidays setting)"
+    return None
