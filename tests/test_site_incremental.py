@@ -116,6 +116,9 @@ class Pages:
     def advance(self, note: str = "") -> None:
         self.done += 1
 
+    def note(self, text: str) -> None:
+        pass
+
     def stop(self) -> None:
         self.stopped = True
 

@@ -117,6 +117,7 @@ class _Printer:
     def __init__(self, ctx: click.Context) -> None:
         self.ctx = ctx
         self.events: list[Any] = []
+        self.said: set[str] = set()  # notes printed, and papers whose failure was printed
 
     def published(self) -> list[dict[str, Any]]:
         """What each publish target did, for --json."""
@@ -148,10 +149,10 @@ class _Printer:
         elif isinstance(event, p.Fetched):
             _report_fetch(event.report, event.source, event.categories)
         elif isinstance(event, p.Summarized):
-            _report_summaries(event.report)
+            _report_summaries(event.report, self.said)
         elif isinstance(event, p.Written):
             _say(f"wrote {event.path}")
-            _report_missing(event.digest)
+            _report_missing(event.digest, self.said)
         elif isinstance(event, p.SiteBuilt):
             _report_site(event.report)
         elif isinstance(event, p.Published):
@@ -347,8 +348,12 @@ def _summary_json(r: SummarizeReport) -> dict[str, Any]:
             "requests": r.usage.requests, "cost": r.cost}
 
 
-def _report_summaries(r: SummarizeReport) -> None:
+def _report_summaries(r: SummarizeReport, said: set[str] | None = None) -> None:
+    """A day's summaries in a few lines: counts, notes and failures grouped by reason. `said`:
+    the notes already printed in this command (each is printed once), and the failed papers."""
     from dailypapers.pipeline import group_failures
+
+    said = set() if said is None else said
 
     cost = "" if r.cost is None else f", ${r.cost:.4f}"
     retried = f", {r.json_retries} asked again for JSON" if r.json_retries else ""
@@ -359,7 +364,10 @@ def _report_summaries(r: SummarizeReport) -> None:
     if r.stopped:
         _say(f"  stopped: {r.stopped}", "warning")
     for note in r.notes:
-        _say(f"  note: {note}", event="note")
+        if note not in said:
+            _say(f"  note: {note}", event="note")
+            said.add(note)
+    said.update(f.paper_id for f in r.failures)
     for code, reason, ids in group_failures(r.failures):
         if len(ids) == 1:
             _say(f"  failed {ids[0]}: {reason}", "warning", event="failed", code=code, papers=ids)
@@ -436,13 +444,16 @@ def _report_site(r: Any) -> None:
                f"feeds: {r.feeds}")
 
 
-def _report_missing(d: Any) -> None:
+def _report_missing(d: Any, said: set[str] | frozenset[str] = frozenset()) -> None:
+    """The papers a digest leaves out, named unless their failure was `said` already."""
     missing = [e.paper.id for e in d.entries if e.summary is None]
     if not d.entries:
         _say(f"{d.date}: the store has no papers for this day; run fetch first")
     elif missing:
-        _say(f"{d.date} [{d.lang}]: left out {len(missing)} of {len(d.entries)} papers with no "
-                   f"summary: {', '.join(missing)}")
+        named = [pid for pid in missing if pid not in said]
+        which = f": {', '.join(named)}" if named else ""
+        also = f" ({len(missing) - len(named)} failed above)" if named and len(named) < len(missing) else ""
+        _say(f"{d.date} [{d.lang}]: left out {len(missing)} of {len(d.entries)} papers with no summary{which}{also}")
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -682,9 +693,13 @@ def list_(ctx: click.Context, date: str | None, as_json: bool) -> None:
 
     settings = _settings(ctx)
     store = pipeline.open_store(settings)
-    if date is None and not as_json:
-        for day, count in store.days():
-            click.echo(f"{day}  {count} papers")
+    if date is None:
+        days = store.days()
+        if as_json:
+            click.echo(json.dumps([{"date": day, "papers": count} for day, count in days], indent=2))
+        else:
+            for day, count in days:
+                click.echo(f"{day}  {count} papers")
         return
     day = _date(settings, date)
     items = pipeline.list_json(store, day)

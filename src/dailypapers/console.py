@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any, TextIO
 
-from dailypapers.progress import NoProgress, PlainProgress, Progress, RichProgress
+from dailypapers.progress import LiveBars, NoProgress, PlainProgress, Progress, RichProgress
 from dailypapers.text import strip_userinfo
 
 LEVELS = ("debug", "info", "warning", "error")
@@ -31,6 +31,7 @@ class Console:
         self.tty = self.stream.isatty() if tty is None else tty
         self._lock = threading.Lock()
         self._rich: Any = None
+        self._bars: LiveBars | None = None
         if self.tty and fmt == "text":
             from rich.console import Console as RichConsole
 
@@ -73,7 +74,9 @@ class Console:
         if self.fmt == "json":
             return JSONProgress(self)
         if self._rich is not None:
-            return RichProgress(self.stream, self._rich)
+            if self._bars is None:  # made when first needed: rich.progress is slow to import
+                self._bars = LiveBars(self.stream, self._rich)
+            return RichProgress(self.stream, bars=self._bars)
         return PlainProgress(self.stream)
 
 
@@ -92,6 +95,9 @@ class JSONProgress:
     def advance(self, note: str = "") -> None:
         """One item done (counted; reported when the step ends)."""
         self.done += 1
+
+    def note(self, text: str) -> None:
+        """Nothing: the JSON log has an event per paper already."""
 
     def stop(self) -> None:
         """The step ends: how many of its items were done."""

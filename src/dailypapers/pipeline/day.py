@@ -116,9 +116,7 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
                 ledger = day_ledger(store, one.digest.date, settings.lang)
                 result.warnings += warn(ledger, reporter)
                 result.failed = alert(store, ledger, alerts, reporter) or result.failed
-                tokens = one.summarized.usage.prompt_tokens + one.summarized.usage.completion_tokens
-                cost = "" if one.summarized.cost is None else f", ${spend.spent:.4f} so far"
-                progress.advance(f"{day}: {one.summarized.done} summarized, {tokens} tokens{cost}")
+                progress.advance(_so_far(result, spend))
                 if one.summarized.stopped:
                     result.stopped = one.summarized.stopped
                     break
@@ -130,6 +128,15 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
         finally:
             progress.stop()
     return result
+
+
+def _so_far(result: RunReport, spend: Any) -> str:
+    """A backfill's running totals, for its progress line: papers, failures, tokens, cost."""
+    done = sum(d.summarized.done for d in result.days)
+    failed = sum(len(d.summarized.failures) for d in result.days)
+    tokens = sum(d.summarized.usage.prompt_tokens + d.summarized.usage.completion_tokens for d in result.days)
+    priced = any(d.summarized.cost is not None for d in result.days)
+    return (f"{done} papers, {failed} failed · {tokens:,} tokens" + (f" · ${spend.spent:.4f}" if priced else ""))
 
 
 def _empty_day(store: Any, settings: Settings, day: str, reporter: Reporter) -> bool:
@@ -146,14 +153,15 @@ def _empty_day(store: Any, settings: Settings, day: str, reporter: Reporter) -> 
 
 def _run_day(store: Any, settings: Settings, backend: Backend, source: str, day: str, step_back: bool,
              quiet: bool, spend: Any, reporter: Reporter) -> DayRun:
-    f = fetch(store, settings, day, source)
+    shown = NoProgress() if quiet else reporter.progress()
+    f = fetch(store, settings, day, source, progress=shown)
     if f.listed == 0 and step_back:
         previous = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
         reporter.event(SteppedBack(day, previous))
         store.record_day_event(day, "not-listed-yet", f"nothing listed yet; the run went on with {previous}",
                                settings.lang)
         day = previous
-        f = fetch(store, settings, day, source)
+        f = fetch(store, settings, day, source, progress=shown)
     reporter.event(Fetched(f, source))
     report = summarize(store, settings, day, settings.lang, backend,
                        progress=NoProgress() if quiet else reporter.progress(), budget=spend)

@@ -108,6 +108,9 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
     report = SummarizeReport(date, lang, backend.model_id)
     papers = [e.paper for e in store.day(date)]
     todo: list[Paper] = []
+    lacking = sum(p.version is None for p in papers)
+    if lacking and reader.needs_arxiv:
+        progress.start(f"arXiv metadata of {lacking} papers ({settings.arxiv_delay:g} s apart)", 0)
     for paper in reader.complete_metadata(papers):
         probe = SummaryKey(paper.id, paper.version or 0, "", lang, backend.model_id, backend.prompt_version)
         if not force and store.has_summary(probe, any_text_source=True):
@@ -166,6 +169,7 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
             nonlocal stop_reason, stop_code
             while queue and len(pending) < concurrency and stop_reason is None and not ctrl_c.pressed:
                 paper = queue[-1]
+                progress.note(f"reading the text of {paper.id}")
                 try:
                     text = reader.read(paper)
                 except Exception as e:
@@ -174,7 +178,7 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                         f"its text could not be read ({type(e).__name__}: {e})"
                     report.failures.append(Failure(paper.id, why, "arxiv-unreachable" if reader.unreachable
                                                    else "no-text"))
-                    progress.advance(f"{paper.id} failed")
+                    progress.advance(tally(report))
                     continue
                 estimate = budget.estimate(_prompt_tokens(paper, text, report.lang) + ANSWER_TOKENS,
                                            _answers_at_most(backend, checker))
@@ -285,7 +289,7 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
         return _failed(report, job, e, progress, max_failures)
     except Exception as e:  # a backend plugin's bug must not take the other papers down
         report.failures.append(Failure(job.paper.id, f"{type(e).__name__}: {e}", "plugin-bug"))
-        progress.advance(f"{job.paper.id} failed")
+        progress.advance(tally(report))
         return None
     cost = _account(report, key.model, draft.usage, prices)
     findings = draft.findings
@@ -295,7 +299,7 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
     if hard:
         reasons = "; ".join(f"{f.rule}: {f.reason}" for f in hard)
         report.failures.append(Failure(job.paper.id, f"rejected by the checks: {reasons}", "checks-hard"))
-        progress.advance(f"{job.paper.id} failed")
+        progress.advance(tally(report))
         logs.event(logging.WARNING, f"{job.paper.id} rejected by the checks: {reasons}", event="rejected",
                    paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=reasons)
         return None
@@ -305,7 +309,7 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
                                    attempts=draft.attempts, cost=cost, evidence=evidence), run_id, replace=force)
     except StoreError as e:  # a full disk, a damaged file: the answer was paid for and is lost; say so
         report.failures.append(Failure(job.paper.id, f"the answer could not be stored: {e}", "store"))
-        progress.advance(f"{job.paper.id} failed")
+        progress.advance(tally(report))
         logs.event(logging.WARNING, f"{job.paper.id}: the answer could not be stored: {e}", event="failed",
                    paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=str(e), error=e)
         return None
@@ -316,8 +320,16 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
     report.done += 1
     report.repaired += int(draft.check_repairs > 0)
     report.json_retries += int(draft.json_retries > 0)
-    progress.advance(f"{job.paper.id} ok")
+    progress.advance(tally(report))
     return None
+
+
+def tally(report: SummarizeReport) -> str:
+    """The papers done and failed, tokens and cost so far, for a progress note:
+    `12 ok, 1 failed · 12,345 tokens · $0.0123` (papers are named once, in the report)."""
+    tokens = report.usage.prompt_tokens + report.usage.completion_tokens
+    cost = "" if report.cost is None else f" · ${report.cost:.4f}"
+    return f"{report.done} ok, {len(report.failures)} failed · {tokens:,} tokens{cost}"
 
 
 def _account(report: SummarizeReport, model: str, usage: Usage | None, prices: PriceTable | None) -> float | None:
@@ -336,7 +348,7 @@ def _failed(report: SummarizeReport, job: Job, e: DailyPapersError, progress: Pr
             max_failures: int) -> tuple[str, str] | None:
     """Record one paper's failure; returns (code, reason) to stop asking the provider, if there is one."""
     report.failures.append(Failure(job.paper.id, str(e), failure_code(e)))
-    progress.advance(f"{job.paper.id} failed")
+    progress.advance(tally(report))
     logs.event(logging.WARNING, f"{job.paper.id} failed: {e}", event="failed", paper=job.paper.id,
                date=report.date, lang=report.lang, model=report.model, reason=str(e), error=e)
     if isinstance(e, LLMAuthError):

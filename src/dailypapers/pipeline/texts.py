@@ -112,15 +112,16 @@ class TextReader:
 
 def paper_text(store: Store, settings: Settings, raw_id: str,
                source: str | None = None) -> tuple[PaperText, list[str]]:
-    """The text a summary of this paper would read (for `dailypapers text`); the paper's arXiv
-    metadata is fetched first when the store lacks it."""
+    """The text a summary of this paper would read (for `dailypapers text`), as `summarize` reads
+    it; the paper's arXiv metadata is fetched first when the store lacks it and a source needs
+    arXiv (the abstract of a stored paper is read offline)."""
     try:
         paper_id, _ = split_id(raw_id)
     except ValueError as e:
         raise ConfigError(str(e))
     reader = TextReader(store, settings, (source,) if source else None)
     paper = store.paper(paper_id)
-    if paper is None or paper.version is None:
+    if paper is None or (paper.version is None and reader.needs_arxiv):  # the abstract alone: offline
         found, missing = reader.arxiv.by_ids([raw_id])
         if missing:
             raise SourceError(f"arXiv does not know the paper {raw_id}", paper_id=raw_id)
