@@ -69,6 +69,7 @@ def fast(fake: FakeLLM | FakeHF) -> FakeLLM | FakeHF:
 def pipeline_rate(n: int, concurrency: int) -> dict[str, float]:
     date = FIRST_DAY.isoformat()
     with tempfile.TemporaryDirectory(prefix="dailypapers-bench-") as tmp, fast(FakeLLM(respond)) as fake:
+        (Path(tmp) / "none.toml").touch()  # an empty config file: never the developer's
         env = {"OPENAI_BASE_URL": f"{fake.url}/v1", "DAILYPAPERS_CONFIG": str(Path(tmp) / "none.toml"),
                "DAILYPAPERS_TEXT_SOURCES": "abstract", "DAILYPAPERS_CHECKS": "off"}
         old = {k: os.environ.get(k) for k in env}
@@ -163,6 +164,7 @@ def child_peak(args: list[str], env: dict[str, str]) -> tuple[int, float, int, s
 def backfill(days: int, per_day: int, backend: str, hf: FakeHF, llm: FakeLLM | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="dailypapers-backfill-") as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DAILYPAPERS_", "OPENAI_", "HF_"))}
+        (Path(tmp) / "none.toml").touch()  # an empty config file: never the developer's
         env.update({"HF_ENDPOINT": hf.url, "DAILYPAPERS_CONFIG": str(Path(tmp) / "none.toml"),
                     "DAILYPAPERS_TEXT_SOURCES": "abstract", "DAILYPAPERS_CHECKS": "off",
                     "DAILYPAPERS_ARXIV_API_URL": "http://127.0.0.1:9", "DAILYPAPERS_ARXIV_URL": "http://127.0.0.1:9"})

@@ -105,6 +105,7 @@ def one(name: str, faults: tuple[str, ...], retry_after: str | None, rate: float
 
 
 def _settings(home: Path, url: str, concurrency: int, timeout: float) -> Any:
+    (home / "none.toml").touch()  # an empty config file: never the developer's
     env = {"OPENAI_BASE_URL": f"{url}/v1", "DAILYPAPERS_CONFIG": str(home / "none.toml"),
            "DAILYPAPERS_TEXT_SOURCES": "abstract", "DAILYPAPERS_CHECKS": "off"}
     old = {k: os.environ.get(k) for k in env}

@@ -70,6 +70,7 @@ def run_once(n: int, concurrency: int, latency: float, profile: bool,
         # this does the same for this fake instance only (its handler class is made per instance).
         fake.server.RequestHandlerClass.disable_nagle_algorithm = not fake_nagle
         dead = "http://127.0.0.1:9"  # nothing here may reach arXiv: abstracts only
+        (Path(tmp) / "none.toml").touch()  # an empty config file: never the developer's
         env = {"OPENAI_BASE_URL": f"{fake.url}/v1", "DAILYPAPERS_CONFIG": str(Path(tmp) / "none.toml"),
                "DAILYPAPERS_TEXT_SOURCES": "abstract", "DAILYPAPERS_ARXIV_URL": dead,
                "DAILYPAPERS_ARXIV_API_URL": dead}

@@ -52,7 +52,8 @@ def test_a_bad_value_in_the_config_file_is_refused_by_name(tmp_path: Path, monke
 
 
 def test_a_bad_value_in_the_environment_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DAILYPAPERS_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.delenv("DAILYPAPERS_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
     monkeypatch.setenv("DAILYPAPERS_TIMEOUT", "nan")
     with pytest.raises(ConfigError, match="timeout.*finite"):
         load_settings(home=tmp_path / "home")

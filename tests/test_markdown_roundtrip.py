@@ -18,8 +18,7 @@ from tests.markdown_golden import DAYS, EN_DATE, GOLDEN, KO_DATE
 def _env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("DAILYPAPERS_") and k not in ("XDG_CONFIG_HOME", "XDG_DATA_HOME")}
-    env["DAILYPAPERS_CONFIG"] = str(tmp / "no-config.toml")  # never read the developer's config
-    env["XDG_CONFIG_HOME"] = str(tmp / "xdg-config")
+    env["XDG_CONFIG_HOME"] = str(tmp / "xdg-config")  # never read the developer's config
     env["XDG_DATA_HOME"] = str(tmp / "xdg-data")
     return env
 

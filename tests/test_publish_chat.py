@@ -75,11 +75,16 @@ class FakeChat(FakeServer):
 
 
 class FakeSlack(FakeChat):
-    """An incoming webhook (plain "ok"), and chat.postMessage for a bot token (threads by ts)."""
+    """An incoming webhook (plain "ok"), and chat.postMessage for a bot token (threads by ts);
+    auth.test says whose the token is, posting nothing."""
 
     limit = 40_000
 
     def take(self, request: Recorded) -> Answer:
+        if request.path == "/api/auth.test":
+            if request.headers.get("authorization") != "Bearer xoxb-test-token":
+                return json_answer({"ok": False, "error": "invalid_auth"})
+            return json_answer({"ok": True, "url": "https://lab.slack.com/", "team": "Lab", "user": "digest-bot"})
         body = json.loads(request.body)
         if request.path == SLACK_PATH:
             if not body.get("text"):
@@ -153,6 +158,9 @@ class FakeTelegram(FakeChat):
     limit = 4096
 
     def take(self, request: Recorded) -> Answer:
+        if request.path == f"/bot{TOKEN}/getMe":  # who the bot is, posting nothing
+            return json_answer({"ok": True, "result": {"id": 123456, "is_bot": True, "first_name": "Papers",
+                                                       "username": "papers_bot"}})
         if request.path != f"/bot{TOKEN}/sendMessage":
             return json_answer({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
         body = json.loads(request.body)
@@ -589,7 +597,7 @@ def test_secrets_are_refused_in_the_config_file(day: Any) -> None:
     assert day("publish", "--date", DATE).returncode == 2
     write_config(day.config_home, "[chat]\nchannel = 3\n")
     result = day("list")
-    assert result.returncode == 2 and "unknown settings: channel" in result.stderr
+    assert result.returncode == 2 and "unknown setting 'channel' in [chat]" in result.stderr
 
 
 def test_with_no_target_the_configured_services_are_used(day: Any) -> None:

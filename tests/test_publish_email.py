@@ -326,7 +326,7 @@ def test_every_recipient_refused_is_a_failure_with_nothing_recorded(day: Any) ->
     ('[email]\nsmtp_host = "h"\nsender = "a@b.c"\nto = []\n', "recipients"),
     ('[email]\nsmtp_host = "h"\nsender = "a@b.c"\nto = ["d@e.f"]\nsecurity = "ssl"\n', "use one of: starttls, tls, none"),
     ('[email]\nsmtp_host = "h"\nsender = "a@b.c"\nto = ["not an address"]\n', "not an e-mail address"),
-    ('[email]\nhost = "h"\n', "unknown settings: host"),
+    ('[email]\nhost = "h"\n', "unknown setting 'host' in [email]"),
     ("", "[email]"),
 ])
 def test_bad_email_settings_stop_before_sending(day: Any, table: str, message: str) -> None:

@@ -802,6 +802,69 @@ def demo(ctx: click.Context, output: Path | None) -> None:
     click.echo(f"  {report.serve_command()}")
 
 
+@cli.command("config")
+@click.option("--json", "as_json", is_flag=True,
+              help="The config file, every setting with its value and origin, and which secrets are set, as JSON.")
+@click.pass_context
+def config_(ctx: click.Context, as_json: bool) -> None:
+    """The config file, every setting in effect and where it came from (default, file, environment,
+    option), and which secrets are set (never their values)."""
+    from dailypapers.config import explain_settings, secrets_set
+
+    explained = explain_settings(home=ctx.obj["home"])
+    rows = explained.rows()
+    secrets = secrets_set()
+    if as_json:
+        _print_json({"config_file": {"path": str(explained.path), "exists": explained.found},
+                     "settings": {name: {"value": value, "origin": o.kind, "where": o.where or None}
+                                  for name, value, o in rows},
+                     "secrets": {name: {"set": is_set} for name, is_set in secrets.items()}})
+        return
+    state = "read" if explained.found else "not found: every setting is from its default, the environment or an option"
+    click.echo(f"config file: {explained.path} ({state})")
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, o in rows:
+        origin = f"{o.kind} {o.where}" if o.kind == "environment" else o.kind  # the file is named above
+        click.echo(f"  {name:<{width}}  {_setting_text(value):<30}  {origin}")
+    click.echo("secrets (from the environment only; their values are never shown):")
+    for name, is_set in secrets.items():
+        click.echo(f"  {name:<{width}}  {'set' if is_set else 'not set'}")
+
+
+def _setting_text(value: Any) -> str:
+    import json
+
+    if value is None:
+        return "-"
+    if value == "":
+        return '""'
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) or "-"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+
+
+@cli.command()
+@click.option("--llm", default=None, metavar="PROVIDER/MODEL", help="Check this model instead of the configured one.")
+@click.option("--json", "as_json", is_flag=True, help="The checks as JSON on stdout.")
+@click.pass_context
+def doctor(ctx: click.Context, llm: str | None, as_json: bool) -> None:
+    """Check that each configured service answers (the LLM, Hugging Face, arXiv, SMTP, chat), one line
+    each, with what to fix; exit 1 when one fails. Nothing is posted or sent."""
+    from dailypapers import pipeline
+
+    checks = []
+    for check in pipeline.doctor(_settings(ctx, llm=llm)):
+        checks.append(check)
+        if not as_json:
+            fix = f"; fix: {check.fix}" if check.fix and check.fix.lower() not in check.detail.lower() else ""
+            click.echo(f"{check.status:<8} {check.service}: {check.detail}{fix}")
+    failed = [c.service for c in checks if c.status == "failed"]
+    if as_json:
+        _print_json({"ok": not failed, "checks": [_plain(c) for c in checks]})
+    if failed:
+        sys.exit(1)
+
+
 def main() -> None:
     """The `dailypapers` command (the console script)."""
     cli(prog_name="dailypapers")

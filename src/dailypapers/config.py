@@ -7,6 +7,7 @@ The config file is TOML, at $DAILYPAPERS_CONFIG or $XDG_CONFIG_HOME/dailypapers/
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import os
 import stat
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.errors import ConfigError
 from dailypapers.languages import parse_lang
+from dailypapers.text import strip_userinfo
 
 _TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
 
@@ -79,8 +81,19 @@ class ChatSettings:
         _validate(self, "[chat]")
 
 
-_SECRETS_OF = {"email": "SMTP_USERNAME and SMTP_PASSWORD",
-               "chat": "SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN, DISCORD_WEBHOOK_URL and TELEGRAM_BOT_TOKEN"}
+# The secrets, each read from the environment only (a config file that holds one is refused), and
+# the service each is for. `dailypapers config` says whether each is set, never more.
+SECRETS: dict[str, str] = {"OPENAI_API_KEY": "llm", "HF_TOKEN": "hf", "SMTP_USERNAME": "email",
+                           "SMTP_PASSWORD": "email", "SLACK_WEBHOOK_URL": "slack", "SLACK_BOT_TOKEN": "slack",
+                           "DISCORD_WEBHOOK_URL": "discord", "TELEGRAM_BOT_TOKEN": "telegram"}
+
+
+def _secrets_of(*parts: str) -> str:
+    names = [name for name, part in SECRETS.items() if part in parts]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+_SECRETS_OF = {"email": _secrets_of("email"), "chat": _secrets_of("slack", "discord", "telegram")}
 _SECTIONS: dict[str, type] = {"email": EmailSettings, "chat": ChatSettings}
 
 
@@ -306,14 +319,20 @@ def config_path() -> Path:
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
-def _read_file(path: Path) -> dict[str, object]:
-    """The config file's settings. It must be a regular file (a folder or a FIFO is an error, not a
-    hang), small, and writable by its owner only: a file others can write could point the LLM or
-    the e-mail at their own server, so it is refused (ssh refuses such a key for the same reason)."""
+def _read_file(path: Path) -> dict[str, object] | None:
+    """The config file's settings, or None when there is none. It must be a regular file (a folder
+    or a FIFO is an error, not a hang), small, and writable by its owner only: a file others can
+    write could point the LLM or the e-mail at their own server, so it is refused (ssh refuses such
+    a key for the same reason). The default file may be absent; one DAILYPAPERS_CONFIG names may
+    not (a typo there would otherwise run with every setting at its default, unnoticed)."""
     try:
         info = path.stat()
     except FileNotFoundError:
-        return {}
+        if os.environ.get("DAILYPAPERS_CONFIG"):
+            raise ConfigError(f"DAILYPAPERS_CONFIG names the config file {path}, which does not exist; create "
+                              "it, or unset DAILYPAPERS_CONFIG to use the default one", path=str(path),
+                              hint="create the file, or unset DAILYPAPERS_CONFIG")
+        return None
     except OSError as e:
         raise ConfigError(f"config file {path} cannot be read: {e.strerror}", path=str(path))
     if not stat.S_ISREG(info.st_mode):
@@ -381,48 +400,136 @@ def _coerce(cls: type, name: str, value: object, where: str = "setting") -> obje
         raise ConfigError(f"{where} {name!r} has a bad value {str(value)[:80]!r}: {e}")
 
 
+def _unknown(keys: dict[str, object], known: set[str], path: Path, table: str | None = None) -> None:
+    """ConfigError for the keys of the file (or of its `table`) that are no setting, each with the
+    setting it most looks like: a misspelled key is never silently ignored."""
+    unknown = sorted(k for k in keys if k not in known)
+    if not unknown:
+        return
+    where = f"[{table}] of {path}" if table else str(path)
+    parts = [f"unknown setting {k[:80]!r} in {where}{_suggestion(k, known, table)}" for k in unknown]
+    raise ConfigError("; ".join(parts), path=str(path), hint=parts[0].partition("; ")[2] or None)
+
+
+def _suggestion(key: str, known: set[str], table: str | None) -> str:
+    close = difflib.get_close_matches(key.lower(), sorted(known), n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    if table is None:
+        for name, cls in _SECTIONS.items():
+            if key in {f.name for f in fields(cls)}:
+                return f"; did you mean to put it in the [{name}] table?"
+        return "; `dailypapers config` lists every setting"
+    return f"; [{table}] has {', '.join(sorted(known))}"
+
+
 def _section(name: str, raw: object) -> Any:
     """A table of the config file ([email], [chat]) as its typed settings: unknown keys and
     secrets are refused, each value read as its field's type, then checked."""
     cls = _SECTIONS[name]
+    path = config_path()
     if not isinstance(raw, dict):
-        raise ConfigError(f"config file {config_path()}: [{name}] must be a table", path=str(config_path()))
+        raise ConfigError(f"config file {path}: [{name}] must be a table", path=str(path))
     secret = sorted(k for k in raw if any(w in k.lower() for w in ("password", "token", "secret", "webhook",
                                                                    "key", "user")))
     if secret:
-        raise ConfigError(f"config file {config_path()}: keep {', '.join(secret)} out of [{name}]; secrets "
-                          f"come from the environment only ({_SECRETS_OF[name]})", path=str(config_path()),
+        raise ConfigError(f"config file {path}: keep {', '.join(secret)} out of [{name}]; secrets "
+                          f"come from the environment only ({_SECRETS_OF[name]})", path=str(path),
                           hint=f"keep {', '.join(secret)} out of the config file; secrets come from the environment")
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ConfigError(f"config file {config_path()}: [{name}] has unknown settings: {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(known))})", path=str(config_path()))
+    _unknown(raw, {f.name for f in fields(cls)}, path, name)
     return cls(**{k: _coerce(cls, k, v, f"[{name}]") for k, v in raw.items() if v is not None})
 
 
-def load_settings(**flags: object) -> Settings:
-    """Build the settings; `flags` are the CLI options, None meaning 'not given'."""
-    file_values = _read_file(config_path())
-    known = {f.name for f in fields(Settings)}
-    unknown = set(file_values) - known - {"api_key", "token"}
-    if unknown:
-        raise ConfigError(f"config file {config_path()} has unknown settings: {', '.join(sorted(unknown))}",
-                          path=str(config_path()))
-    if {"api_key", "token"} & set(file_values):
-        raise ConfigError(f"config file {config_path()}: keep secrets in the environment "
-                          "(OPENAI_API_KEY, HF_TOKEN), not in the config file", path=str(config_path()),
-                          hint="keep secrets in the environment (OPENAI_API_KEY, HF_TOKEN)")
+# -- where each setting came from -------------------------------------------------------------------
+
+ORIGINS = ("default", "file", "environment", "option")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a setting's value came from: `kind` is one of ORIGINS; `where` is the environment
+    variable or the config file ('' for a default or an option)."""
+
+    kind: str
+    where: str = ""
+
+
+@dataclass
+class Explained:
+    """The settings, the config file they were read with (and whether it exists), and where each
+    setting came from: `origins` by name, a table's settings as `email.smtp_host`."""
+
+    settings: Settings
+    path: Path
+    found: bool
+    origins: dict[str, Origin]
+
+    def rows(self) -> list[tuple[str, object, Origin]]:
+        """(name, value as plain JSON, origin) of every setting, in the order they are declared,
+        each table's after the others. A URL is shown without its credentials."""
+        out: list[tuple[str, object, Origin]] = []
+        for f in fields(Settings):
+            if f.name in _SECTIONS:
+                continue
+            out.append((f.name, _shown(getattr(self.settings, f.name)), self.origins[f.name]))
+        for name in _SECTIONS:
+            table = getattr(self.settings, name)
+            for f in fields(table):
+                out.append((f"{name}.{f.name}", _shown(getattr(table, f.name)), self.origins[f"{name}.{f.name}"]))
+        return out
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, (tuple, list)):
+        return [_shown(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _shown(v) for k, v in value.items()}
+    if isinstance(value, Path):
+        return str(value)
+    return strip_userinfo(value) if isinstance(value, str) else value
+
+
+def secrets_set() -> dict[str, bool]:
+    """Whether each secret is set in the environment (their values are never shown)."""
+    return {name: bool((os.environ.get(name) or "").strip()) for name in SECRETS}
+
+
+def secret_values() -> list[str]:
+    """The values of the secrets set in the environment: what a message must never hold (the caller
+    writes each as `***`)."""
+    return [value for name in SECRETS if (value := (os.environ.get(name) or "").strip())]
+
+
+def _pick(name: str, flags: dict[str, object], env: dict[str, str], file_values: dict[str, object],
+          path: Path) -> tuple[object, Origin]:
+    """The raw value of one setting by the precedence of this module's docstring, and where it came from."""
+    if flags.get(name) is not None:
+        return flags[name], Origin("option")
+    if name in env and os.environ.get(env[name]):
+        return os.environ[env[name]], Origin("environment", env[name])
+    if name in file_values:
+        return file_values[name], Origin("file", str(path))
+    return None, Origin("default")
+
+
+def _load(flags: dict[str, object]) -> Explained:
+    path = config_path()
+    read = _read_file(path)
+    file_values = read or {}
+    secret = sorted(k for k in file_values if k in ("api_key", "token") or k.upper() in SECRETS)
+    if secret:
+        named = sorted({k.upper() for k in secret if k.upper() in SECRETS}) or [_secrets_of("llm", "hf")]
+        raise ConfigError(f"config file {path}: keep {', '.join(secret)} out of it; secrets come from the "
+                          f"environment only ({', '.join(named)})", path=str(path),
+                          hint=f"keep secrets in the environment ({', '.join(named)})")
+    _unknown(file_values, {f.name for f in fields(Settings)}, path)
     env = _env_names()
     values: dict[str, Any] = {}
-    for name in known:
-        raw: object = None
-        if flags.get(name) is not None:
-            raw = flags[name]
-        elif name in env and os.environ.get(env[name]):
-            raw = os.environ[env[name]]
-        elif name in file_values:
-            raw = file_values[name]
+    origins: dict[str, Origin] = {}
+    tables: dict[str, dict[str, object]] = {}
+    for f in fields(Settings):
+        name = f.name
+        raw, origins[name] = _pick(name, flags, env, file_values, path)
         if raw is None:
             continue
         if name == "prices":
@@ -431,16 +538,31 @@ def load_settings(**flags: object) -> Settings:
             values[name] = raw
         elif name in _SECTIONS:
             values[name] = _section(name, raw)
+            tables[name] = raw if isinstance(raw, dict) else {}
         else:
             if name == "publish" and isinstance(raw, list):
                 raw = ",".join(str(x) for x in raw)
             values[name] = _coerce(Settings, name, raw)
+    for name, cls in _SECTIONS.items():  # a table's setting comes from where the table came from, or its default
+        given = tables.get(name, {})
+        origins.update({f"{name}.{k.name}": origins[name] if given.get(k.name) is not None else Origin("default")
+                        for k in fields(cls)})
     settings = Settings(**values)
     settings.lang = parse_lang(settings.lang)
     settings.hf_endpoint = settings.hf_endpoint.rstrip("/")
     settings.arxiv_url = settings.arxiv_url.rstrip("/")
     settings.sources_order()
-    return settings
+    return Explained(settings, path, read is not None, origins)
+
+
+def load_settings(**flags: object) -> Settings:
+    """Build the settings; `flags` are the CLI options, None meaning 'not given'."""
+    return _load(flags).settings
+
+
+def explain_settings(**flags: object) -> Explained:
+    """The settings as `load_settings` builds them, with where each came from (`dailypapers config`)."""
+    return _load(flags)
 
 
 def parse_date(value: str, where: str = "--date") -> str:

@@ -12,6 +12,7 @@ their public API, so callers write `from dailypapers import pipeline` and `pipel
     deliver    the site, e-mail and chat, each target on its own
     day        run_days, summarize_days, publish_day: the workflow, under the run lock
     events     what the workflow reports as it goes
+    doctor     does each configured service answer? One small request to each, and what to fix
 
 Owns: the order of the steps and their rules (the lock, the step back to yesterday, a backfill
 sends no mail). Must not import: `cli`. Reports through events, never by printing.
@@ -31,6 +32,7 @@ from dailypapers.pipeline.deliver import (
                                           is_archive,
                                           publish,
 )
+from dailypapers.pipeline.doctor import ServiceCheck, doctor
 from dailypapers.pipeline.events import (
                                           Alerted,
                                           Collect,
@@ -112,4 +114,5 @@ __all__ = [
     "make_source", "open_store", "paper_text", "publish", "publish_day", "publish_targets", "publisher",
     "quality_checker", "render", "run_budget", "run_days", "run_targets", "site_days", "source_sections",
     "source_text", "stats", "summarize", "summarize_days", "summary_key", "warn", "warnings", "write_atomic",
+    "ServiceCheck", "doctor",
 ]

@@ -44,12 +44,15 @@ def get_backend(spec: str | None, settings: Settings) -> Backend:
     return _get_backend(spec, settings.llm_options(), os.environ)
 
 
-def preflight(backend: Backend) -> None:
+def preflight(backend: Backend) -> str | None:
     """Ask the backend, once, whether it can be used at all (a backend without `check` can):
-    LLMUnavailable stops the command before any other work."""
+    LLMUnavailable stops the command before any other work. Returns what a server that may still
+    work did instead of answering (busy, slow: left to the run's retries), else None."""
     check = getattr(backend, "check", None)
     if callable(check):
-        check()
+        note = check()
+        return None if note is None else str(note)
+    return None
 
 
 def run_budget(settings: Settings, backend: Backend) -> Budget:

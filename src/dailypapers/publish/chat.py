@@ -18,11 +18,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
 from dailypapers.errors import ConfigError, GaveUp, LimitExceeded, PublishError
-from dailypapers.http import SERVICE_ANSWER, RetryPolicy, make_client, request, server_wait
+from dailypapers.http import SERVICE_ANSWER, Limits, RetryPolicy, make_client, request, server_wait
 from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, Paper
 from dailypapers.text import one_line, safe_url
 
@@ -284,6 +285,41 @@ def post_json(client: httpx.Client, url: str, payload: dict[str, Any], policy: R
     except httpx.HTTPError as e:
         raise PublishError(redact(f"{label}: {type(e).__name__}: {e or 'no detail'}; the message may "
                                   "or may not have arrived", secrets), url=shown_url) from None
+
+
+def ask_json(client: httpx.Client, method: str, url: str, label: str, secrets: Iterable[str | None] = (),
+             headers: dict[str, str] | None = None, shown_url: str | None = None,
+             deadline: float = 20.0) -> tuple[int, dict[str, Any]]:
+    """One request that posts nothing (Slack's `auth.test`, Telegram's `getMe`), not retried and
+    within `deadline` seconds, for `dailypapers doctor`: the status and the JSON object answered.
+    PublishError, every secret redacted, when no JSON object came back. `shown_url` as for `post_json`."""
+    secrets = list(secrets)
+    try:
+        r = request(client, method, url, RetryPolicy(retries=0), headers=headers,
+                    limits=Limits(SERVICE_ANSWER.max_bytes, deadline, SERVICE_ANSWER.what))
+    except (GaveUp, LimitExceeded, httpx.HTTPError) as e:
+        raise PublishError(redact(f"{label}: {str(e) or type(e).__name__}", secrets), url=shown_url) from None
+    try:
+        data = r.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise PublishError(redact(f"{label}: {describe(r)}", secrets), url=shown_url)
+    return r.status_code, data
+
+
+def webhook_form(url: str, variable: str, hosts: tuple[str, ...], path: str) -> str:
+    """What can be told of a webhook URL without posting to it (`dailypapers doctor`): ConfigError
+    when it is no http(s) URL, or is at the service's own host but not of its webhooks' form
+    (`path`, a regular expression). Only the host is ever named: the rest of the URL is the secret."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(f"{variable} is not an http(s) URL", hint=f"set {variable} to the URL the service gave")
+    if parts.hostname in hosts and (parts.scheme != "https" or not re.fullmatch(path, parts.path)):
+        raise ConfigError(f"{variable} is at {parts.hostname} but not of the form of its webhooks",
+                          hint=f"copy {variable} again, whole, from the service")
+    where = "of the form of a webhook of" if parts.hostname in hosts else "a URL at"
+    return f"{variable} is {where} {parts.hostname}; a test post is not made, so whether it posts is not known"
 
 
 def _service_wait(response: httpx.Response) -> float | None:

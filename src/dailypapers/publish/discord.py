@@ -26,12 +26,15 @@ from dailypapers.publish.chat import (
     fingerprint,
     need,
     post_json,
+    webhook_form,
 )
 
 if TYPE_CHECKING:
     from dailypapers.config import PublishOptions
 
 LIMIT = 2000
+WEBHOOK_HOSTS = ("discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com")
+WEBHOOK_PATH = r"/api(?:/v\d+)?/webhooks/\d+/[^/]+/?"  # https://discord.com/api/webhooks/ID/secret
 SUPPRESS_EMBEDS = 1 << 2
 # Paper text never starts a line (every line begins with our own label), so what can format it
 # mid-line is escaped: emphasis, code, spoilers, masked links, mentions and timestamps.
@@ -65,9 +68,14 @@ class DiscordPublisher(ChatPublisher):
     def __init__(self, options: PublishOptions, webhook_url: str, channel: str | None = None,
                  client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         if not webhook_url.startswith(("https://", "http://")):
-            raise ConfigError("DISCORD_WEBHOOK_URL is not a URL")
+            raise ConfigError("DISCORD_WEBHOOK_URL is not a URL",
+                              hint="set DISCORD_WEBHOOK_URL to the URL Discord gave")
         self.webhook_url = webhook_url
         super().__init__(channel or f"webhook:{fingerprint(webhook_url)}", options, [webhook_url], client, sleep)
+
+    def check(self) -> str:
+        """The form of the webhook's URL (`dailypapers doctor`): it is not posted to."""
+        return webhook_form(self.webhook_url, "DISCORD_WEBHOOK_URL", WEBHOOK_HOSTS, WEBHOOK_PATH)
 
     def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
         """Post one message (a webhook cannot reply: `reply_to` is not used); returns its id and, when the

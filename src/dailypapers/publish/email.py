@@ -24,7 +24,8 @@ import html
 import smtplib
 import ssl
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -262,6 +263,23 @@ class EmailPublisher:
     def send(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
         """Send `msg`; returns the recipients refused (when others were taken). Once the server has
         taken the message, a failure to say goodbye is not a failure to send."""
+        with self.session() as smtp:
+            return smtp.send_message(msg, from_addr=self.cfg.envelope_sender, to_addrs=self.cfg.to)
+
+    def check(self) -> str:
+        """Connect, greet, STARTTLS and log in as a send does, then say goodbye, sending nothing
+        (`dailypapers doctor`): what the server took; PublishError when a step fails."""
+        with self.session():
+            pass
+        steps = ["EHLO"] + (["STARTTLS"] if self.cfg.security == "starttls" else []) + \
+            (["the login of SMTP_USERNAME"] if self.cfg.username else [])
+        tls = " over TLS" if self.cfg.security == "tls" else ""
+        return f"the SMTP server {self.where} took {', '.join(steps)}{tls}; no mail was sent"
+
+    @contextmanager
+    def session(self) -> Iterator[smtplib.SMTP]:
+        """A connection to the server, greeted, secured and logged in as the [email] table says;
+        every failure in it (of the caller's too) is a PublishError that says what to change."""
         cfg, where = self.cfg, self.where
         context = ssl.create_default_context()
         try:
@@ -275,7 +293,7 @@ class EmailPublisher:
             raise PublishError(f"cannot reach the SMTP server {where}: {e}; check smtp_host, smtp_port "
                                "and security in [email]",
                                hint="check smtp_host, smtp_port and security in [email]") from None
-        taken = False
+        done = False
         try:
             smtp.ehlo()
             if cfg.security == "starttls":
@@ -287,14 +305,14 @@ class EmailPublisher:
                 smtp.ehlo()
             if cfg.username:
                 smtp.login(cfg.username, cfg.password or "")
-            refused = smtp.send_message(msg, from_addr=cfg.envelope_sender, to_addrs=cfg.to)
-            taken = True
-            return refused
+            yield smtp
+            done = True
         except ssl.SSLError as e:
             raise PublishError(_tls_advice(where, e), hint=_TLS_HINT) from None
         except smtplib.SMTPAuthenticationError as e:
             raise PublishError(f"the SMTP server {where} refused the login of SMTP_USERNAME: "
-                               f"{e.smtp_code} {_text(e.smtp_error)}") from None
+                               f"{e.smtp_code} {_text(e.smtp_error)}",
+                               hint="check SMTP_USERNAME and SMTP_PASSWORD") from None
         except smtplib.SMTPNotSupportedError as e:
             raise PublishError(f"the SMTP server {where}: {e} (SMTP_USERNAME is set, but the server offers "
                                "no login on this connection)") from None
@@ -311,7 +329,7 @@ class EmailPublisher:
         finally:
             # After a failure the connection may be in any state (half a TLS handshake): close it
             # rather than wait for an answer to QUIT that may never come.
-            if taken:
+            if done:
                 try:
                     smtp.quit()
                 except (smtplib.SMTPException, OSError):

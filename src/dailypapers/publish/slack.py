@@ -23,10 +23,13 @@ import httpx
 from dailypapers.errors import ConfigError, PublishError
 from dailypapers.publish.chat import (
     ChatPublisher,
+    ask_json,
     chat_setting,
     describe,
     fingerprint,
     post_json,
+    shorten,
+    webhook_form,
 )
 from dailypapers.text import strip_userinfo
 
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 
 SLACK_API_URL = "https://slack.com/api"
 LIMIT = 4000
+WEBHOOK_PATH = r"/services/[^/]+/[^/]+/[^/]+"  # https://hooks.slack.com/services/T…/B…/secret
 
 
 class SlackFormat:
@@ -90,6 +94,21 @@ class SlackPublisher(ChatPublisher):
         if r.status_code != 200:
             raise PublishError(f"Slack webhook: {describe(r)}")
         return "", 0.0
+
+    def check(self) -> str:
+        """Whether Slack would take a message, posting none (`dailypapers doctor`): the bot token
+        through `auth.test`; of a webhook, only the form of its URL. PublishError or ConfigError,
+        with what to change, when not."""
+        if not self.bot_token:
+            return webhook_form(self.webhook_url or "", "SLACK_WEBHOOK_URL", ("hooks.slack.com",), WEBHOOK_PATH)
+        url = f"{self.api_url}/auth.test"
+        status, data = ask_json(self.client, "POST", url, "Slack auth.test", self.secrets,
+                                headers={"Authorization": f"Bearer {self.bot_token}"}, shown_url=strip_userinfo(url))
+        if status != 200 or not data.get("ok"):
+            raise PublishError(f"Slack auth.test: {shorten(str(data.get('error') or f'HTTP {status}'), 100)}",
+                               url=strip_userinfo(url), hint="check SLACK_BOT_TOKEN (a bot token, xoxb-…)")
+        who = shorten(f"{data.get('user') or '?'} of {data.get('team') or '?'}", 100)
+        return f"Slack took SLACK_BOT_TOKEN (the bot {who}); it posts to {self.slack_channel}"
 
     def _post_message(self, text: str, thread_ts: str | None) -> str:
         payload: dict[str, object] = {"channel": self.slack_channel, "text": text, "unfurl_links": False,

@@ -20,10 +20,12 @@ import httpx
 from dailypapers.errors import PublishError
 from dailypapers.publish.chat import (
     ChatPublisher,
+    ask_json,
     chat_setting,
     describe,
     need,
     post_json,
+    shorten,
 )
 
 if TYPE_CHECKING:
@@ -62,8 +64,21 @@ class TelegramPublisher(ChatPublisher):
                  client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         self.token = token
         self.chat_id = chat_id
-        self.url = f"{api_url.rstrip('/')}/bot{token}/sendMessage"
+        self.bot_url = f"{api_url.rstrip('/')}/bot{token}"  # a secret: the token is in its path
+        self.url = f"{self.bot_url}/sendMessage"
         super().__init__(str(chat_id), options, [token], client, sleep)
+
+    def check(self) -> str:
+        """Whether Telegram knows the bot, through `getMe`, posting nothing (`dailypapers doctor`):
+        PublishError, with what to change, when not."""
+        status, data = ask_json(self.client, "GET", f"{self.bot_url}/getMe", "Telegram getMe", self.secrets)
+        result = data.get("result")
+        if status != 200 or not data.get("ok") or not isinstance(result, dict):
+            reason = shorten(str(data.get("description") or ""), 100)
+            raise PublishError(f"Telegram getMe: HTTP {status}" + (f": {reason}" if reason else ""),
+                               hint="check TELEGRAM_BOT_TOKEN (the token @BotFather gave)")
+        name = shorten(str(result.get("username") or result.get("first_name") or "?"), 64)
+        return f"Telegram took TELEGRAM_BOT_TOKEN (the bot @{name}); it posts to chat {shorten(self.chat_id, 64)}"
 
     def send(self, text: str, reply_to: str | None) -> tuple[str, float]:
         """Send one message, as a reply to `reply_to` when given; returns its id."""

@@ -19,13 +19,14 @@ import httpx
 
 from dailypapers.config import SourceOptions
 from dailypapers.errors import ConfigError, DownloadRefused, GaveUp, LimitExceeded, ResponseShapeError, SourceError
-from dailypapers.http import ARXIV_API, PoliteGate, RetryPolicy, guarded_client, request
+from dailypapers.http import ARXIV_API, Limits, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.models import Listing, ListingEntry, Paper
 from dailypapers.sources.arxiv_atom import Feed, parse_feed, split_id
 from dailypapers.text import strip_userinfo, utc_now
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 EASTERN = ZoneInfo("America/New_York")
+CHECK_ID = "1706.03762"  # the paper `check` asks the API for: any id will do, this one will stay
 
 
 class ArxivClient:
@@ -59,9 +60,24 @@ class ArxivClient:
         if cached is not None:
             self.bodies.append(cached)
             return parse_feed(cached, f"arXiv API ({what}, cached)")
+        feed, body = self._ask(url, what, self.policy, ARXIV_API)
+        self._store(url, body)
+        self.bodies.append(body)
+        return feed
+
+    def check(self, deadline: float = 20.0) -> str:
+        """One request to the API through the gate, never answered from the cache nor retried, for
+        `dailypapers doctor`: what it answered; SourceError when it did not answer with a feed."""
+        url = f"{self.api_url}?{urlencode({'id_list': CHECK_ID, 'max_results': 1})}"
+        limits = Limits(ARXIV_API.max_bytes, deadline, ARXIV_API.what)
+        feed, _ = self._ask(url, "a check", RetryPolicy(retries=0), limits)
+        return f"{strip_userinfo(self.api_url)} answered with a feed of {len(feed.papers)} paper(s)"
+
+    def _ask(self, url: str, what: str, policy: RetryPolicy, limits: Limits) -> tuple[Feed, str]:
+        """One request, through the gate: the feed and the body it was read from."""
         shown = strip_userinfo(url)
         try:
-            response = request(self.client, "GET", url, self.policy, limits=ARXIV_API, gate=self.gate)
+            response = request(self.client, "GET", url, policy, limits=limits, gate=self.gate)
         except (GaveUp, DownloadRefused, LimitExceeded) as e:
             raise SourceError(f"arXiv API ({what}): {url}: {e}", url=shown)
         if response.status_code == 400:
@@ -76,9 +92,7 @@ class ArxivClient:
         feed = parse_feed(response.text, f"arXiv API ({what})")
         if feed.errors:
             raise SourceError(f"arXiv API ({what}): " + "; ".join(e.message for e in feed.errors), url=shown)
-        self._store(url, response.text)
-        self.bodies.append(response.text)
-        return feed
+        return feed, response.text
 
     def _cache_file(self, url: str) -> Path | None:
         if self.cache_dir is None:

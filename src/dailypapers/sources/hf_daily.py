@@ -18,7 +18,7 @@ import httpx
 
 from dailypapers.config import SourceOptions
 from dailypapers.errors import GaveUp, LimitExceeded, ResponseShapeError, SourceError
-from dailypapers.http import HF_LISTING, RetryPolicy, make_client, request
+from dailypapers.http import HF_LISTING, Limits, RetryPolicy, make_client, request
 from dailypapers.models import VIDEO_SUFFIXES, Listing, ListingEntry, Paper
 from dailypapers.sources import validate
 from dailypapers.sources.validate import Notes
@@ -87,11 +87,21 @@ class HFDailySource:
                                   f"{self.page_size}; the server kept sending new papers")
         return Listing(date=date, source=self.name, entries=entries, raw=raw, url=url, warnings=notes.warnings)
 
-    def _get(self, url: str, params: dict[str, Any], date: str) -> str:
+    def check(self, date: str, deadline: float = 20.0) -> str:
+        """One small request, not retried (the first paper listed for `date`), for `dailypapers
+        doctor`: what the server answered; SourceError when it did not answer with a listing."""
+        url = f"{self.endpoint}/api/daily_papers"
+        body = self._get(url, {"date": date, "p": 0, "limit": 1}, date, RetryPolicy(retries=0),
+                         Limits(HF_LISTING.max_bytes, deadline, HF_LISTING.what))
+        listed = "a listing" if _decode(body, date, url, 0) else "an empty listing"
+        return f"{strip_userinfo(url)} answered with {listed} for {date}"
+
+    def _get(self, url: str, params: dict[str, Any], date: str, policy: RetryPolicy | None = None,
+             limits: Limits = HF_LISTING) -> str:
         shown = f"{url}?date={params['date']}&p={params['p']}&limit={params['limit']}"
         safe_shown = strip_userinfo(shown)  # what the errors carry: no user name or password
         try:
-            response = request(self.client, "GET", url, self.policy, limits=HF_LISTING, params=params)
+            response = request(self.client, "GET", url, policy or self.policy, limits=limits, params=params)
         except LimitExceeded as e:
             raise SourceError(f"Hugging Face Daily Papers for {date}: {e}; nothing was stored", url=safe_shown)
         except GaveUp as e:

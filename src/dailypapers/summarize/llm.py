@@ -35,11 +35,14 @@ class ChatSummarizer:
         self.prompt_version = prompt_version
         self.repairs = repairs
 
-    def check(self) -> None:
-        """Whether the model can be used at all, by one tiny request (when the model can ping)."""
+    def check(self) -> str | None:
+        """Whether the model can be used at all, by one tiny request (when the model can ping):
+        LLMUnavailable when it cannot; what a slow or busy server did, else None."""
         ping = getattr(self.model, "ping", None)
         if callable(ping):
-            ping()
+            note = ping()
+            return None if note is None else str(note)
+        return None
 
     def summarize(self, job: Job) -> Draft:
         """The best answer for the job, repaired as the module docstring says; LLMOutputError when no answer

@@ -83,17 +83,17 @@ class OpenAICompatModel:
                            f"{self._scrub(response.text)[:300]!r}", url=self.shown_url)
         return self._reply(response)
 
-    def ping(self, deadline: float = 20.0) -> None:
+    def ping(self, deadline: float = 20.0) -> str | None:
         """One tiny request, before any work: LLMUnavailable when the key is rejected, the server
         cannot be reached or has no such model. A slow or busy server (a timeout, 429, 5xx) is left
-        to the run's own retries."""
+        to the run's own retries: what it did is returned (None when it answered)."""
         body = {"model": self.model, "messages": [{"role": "user", "content": PING}], "max_tokens": 1}
         where = f"{self.model_id} at {self.shown_url}"
         try:
             response = request(self.client, "POST", self.url, RetryPolicy(retries=0), json=body,
                                limits=Limits(LLM_ANSWER.max_bytes, deadline, "the LLM's first answer"))
-        except LimitExceeded:
-            return
+        except LimitExceeded as e:
+            return f"{where} gave no answer in time: {e}"
         except GaveUp as e:
             raise LLMUnavailable(f"cannot reach {where}: {e}", url=self.shown_url,
                                  hint="check OPENAI_BASE_URL (or OLLAMA_HOST, VLLM_BASE_URL) and that the server runs")
@@ -104,6 +104,9 @@ class OpenAICompatModel:
             raise LLMUnavailable(f"{where} has no such model or endpoint (HTTP 404): "
                                  f"{self._scrub(response.text)[:200]!r}", url=self.shown_url,
                                  hint=f"check the model name ({self.model}) and the base URL")
+        if response.status_code != 200:
+            return f"{where} answered HTTP {response.status_code}: {self._scrub(response.text)[:200]!r}"
+        return None
 
     def _reply(self, response: httpx.Response) -> Reply:
         try:
