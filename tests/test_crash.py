@@ -246,7 +246,9 @@ def test_two_runs_started_together_make_one_complete_digest(cli: Any, tmp_path: 
 
 def test_a_run_that_waits_too_long_for_another_stops_with_a_clear_message(cli: Any, tmp_path: Path) -> None:
     pen = Pen()
-    with FakeHF({DATE: hf_items(12)}) as hf, FakeLLM(pen, latency=0.3) as llm:
+    # 100 papers one at a time at 0.3 s: the first run holds the lock for 30 s, however long the
+    # second takes to start on a busy machine (the first is killed as soon as the second is done)
+    with FakeHF({DATE: hf_items(100)}) as hf, FakeLLM(pen, latency=0.3) as llm:
         env = env_for(hf, llm)
         slow = start(cli, run_args("--concurrency", "1"), env, tmp_path / "slow.log")
         deadline = time.monotonic() + 20
