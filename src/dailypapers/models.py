@@ -59,6 +59,10 @@ class Paper:
     journal_ref: str | None = None
     doi: str | None = None
     pdf_link: str | None = None
+    # The first figure of the paper's arXiv HTML (of this version), when it was read: the image's
+    # URL on arXiv and its caption (text.clean_figure checked both).
+    figure_url: str | None = None
+    figure_caption: str | None = None
 
     @property
     def url(self) -> str:
@@ -211,6 +215,14 @@ class TextSection:
     text: str
     kind: str = "other"
     anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of a paper: its image's URL (absolute, on arXiv) and its caption, one line."""
+
+    url: str
+    caption: str
 
 
 @dataclass
