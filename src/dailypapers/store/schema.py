@@ -112,6 +112,18 @@ texts = sa.Table(
     sa.Column("fetched_at", sa.String(40), nullable=False),
 )
 
+# The first figure of a paper version's arXiv HTML, found when the HTML was read (migration 7): the
+# site shows it where Hugging Face has no thumbnail. The URL and caption were checked
+# (text.clean_figure) before they were stored, and are again when they are read.
+figures = sa.Table(
+    "figures", metadata,
+    sa.Column("paper_id", sa.String(64), sa.ForeignKey("papers.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("caption", sa.Text, nullable=False, default=""),
+    sa.Column("found_at", sa.String(40), nullable=False),
+)
+
 # What `publish` sent: one row per part of a day (an e-mail is one part, "message"; a chat day is a
 # head message "day#0" and parts per paper "2502.00101#0"), and the part "*" once the whole day is
 # sent. A part is recorded only after the service took it, so a retry sends only what is missing.
@@ -171,6 +183,10 @@ def _m6_evidence(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE summaries ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]'"))
 
 
+def _m7_figures(conn: sa.Connection) -> None:
+    figures.create(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial tables: papers, fetches, listings, runs, failures, summaries", _m1_initial),
     (2, "texts: full text of papers by version and source", _m2_texts),
@@ -178,4 +194,5 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (4, "publications: what was e-mailed and posted, part by part", _m4_publications),
     (5, "cost of summaries and runs", _m5_cost),
     (6, "summaries: the evidence of their claims in the paper", _m6_evidence),
+    (7, "figures: the first figure of a paper version's arXiv HTML", _m7_figures),
 ]
