@@ -218,7 +218,8 @@ def _days(tmp_path: Path, ledgers: dict[str, dict[str, DayLedger]]) -> list[Site
 def test_a_status_page_only_for_a_day_with_a_ledger_linked_from_its_day_and_the_archive(tmp_path: Path) -> None:
     hostile = _ledger("ko", failed=[Failure(f'2502.00{PWN}', f"{PWN} broke", "checks-hard")],
                       warnings=[f"{PWN} warned"], published=[(f"{PWN}", "x", f"{PWN}")])
-    quiet = DayLedger("2025-02-06", "ko", listed=4, failed=[Failure("2502.01001", "no text", "no-text")] * 4)
+    quiet = DayLedger("2025-02-06", "ko", listed=4, failed=[Failure("2502.01001", "no text", "no-text")] * 4 +
+                      [Failure("", "the disk is full", "store")])
     days = _days(tmp_path, {DAYS[0]: {"ko": hostile, "de": _ledger("de")}})
     days.append(SiteDay("2025-02-06", [], {"ko": quiet}))  # a day nothing was published on
     report = build_site(days, tmp_path / "site", search=False)
@@ -240,8 +241,9 @@ def test_a_status_page_only_for_a_day_with_a_ledger_linked_from_its_day_and_the_
     assert not any(e.attrs.get("href", "").startswith("https://arxiv.org/abs/2502.00<") for e in page.find("a"))
     assert page.find("meta", **{"http-equiv": "Content-Security-Policy"})[0].attrs["content"] == CSP
     quiet_page = read(site / "ko" / "status" / "2025-02-06.html")
-    assert "목록 4편, 발행 0편, 실패 4편: 읽을 수 있는 텍스트가 없음" in quiet_page.text
-    assert quiet_page.text.count("no text") == 4
+    assert "목록 4편, 발행 0편, 실패 5편: 읽을 수 있는 텍스트가 없음 (4); 답변을 저장할 수 없음 (1)" in quiet_page.text
+    assert quiet_page.text.count("no text") == 4 and quiet_page.text.count("the disk is full") == 1
+    assert len(quiet_page.find("p", **{"class": "status-paper"})) == 4  # the run's own failure names no paper
 
 
 def test_no_new_piece_carries_a_style_attribute_or_an_inline_script(tmp_path: Path) -> None:
@@ -264,3 +266,18 @@ def test_a_changed_ledger_rewrites_its_status_page_and_nothing_else(tmp_path: Pa
     changed = build_site(_days(tmp_path / "c", {DAYS[0]: {"ko": _ledger(summarized=13, failed=[])}}),
                          tmp_path / "site", search=False)
     assert changed.written == [f"ko/status/{DAYS[0]}.html"]
+
+
+def test_a_day_without_upvotes_has_no_order_to_choose(tmp_path: Path) -> None:
+    key = SummaryKey("x", 1, "abstract", "en", "m", "v1")
+    entries = [SiteEntry(Paper(pid, f"Title {pid}"), None,
+                         [dataclasses.replace(Summary(key, [Section("What's New", f"About {pid}. More.")]),
+                                              key=dataclasses.replace(key, paper_id=pid))])
+               for pid in ("2502.00001", "2502.00002")]
+    build_site([SiteDay(DAYS[0], entries)], tmp_path / "site", search=False, default_lang="en")
+    page = read(tmp_path / "site" / "en" / "days" / f"{DAYS[0]}.html")
+    assert [e.attrs["href"] for e in page.elements if e.tag == "a" and e.attrs.get("class") == "ov-title"] == \
+        ["#p-2502.00001", "#p-2502.00002"]
+    # each line once in the overview and once in its card; the second sentence in the card only
+    assert page.text.count("About 2502.00001.") == 2 and page.text.count("More.") == 2
+    assert page.find("button", **{"data-sort": "upvotes"}) == [] and not page.find("div", **{"class": "sort"})

@@ -522,6 +522,8 @@ class _LangView:
             "overview": [{"anchor": c["anchor"], "title": c["title"], "title_lang": c["title_lang"],
                           "upvotes": c["upvotes"], "line": overview_line(ss[0]), "line_lang": self.lang}
                          for c, (_, ss) in zip(cards, entries)],
+            # an order by upvotes only where there are upvotes to order by (arXiv listings have none)
+            "sortable": len(cards) > 1 and any(c["upvotes"] is not None for c in cards),
             "status_href": self.status_href(date, root),
             "missing": self.missing.get(date, 0),
             "prev": None if front else prev_href,
@@ -533,8 +535,9 @@ class _LangView:
     def front_context(self, root: str) -> dict[str, Any]:
         if not self.days:
             ctx = self._base(f"{self.lang}/index.html", [])
-            ctx.update({"kind": "front", "date": None, "papers": [], "overview": [], "missing": 0, "prev": None,
-                        "next": None, "day_href": None, "status_href": None, "canonical_lang": self.lang})
+            ctx.update({"kind": "front", "date": None, "papers": [], "overview": [], "sortable": False, "missing": 0,
+                        "prev": None, "next": None, "day_href": None, "status_href": None,
+                        "canonical_lang": self.lang})
             ctx["root"] = root
             return ctx
         return self.day_context(len(self.days) - 1, front=True, root=root)
@@ -631,6 +634,8 @@ class _LangView:
             lambda code: f"{code}/status/{date}.html" if date in self.model._by_lang[code].ledgers else None, root))
 
         def paper(pid: str) -> tuple[str | None, str | None, str | None]:
+            if not isinstance(pid, str) or not pid:
+                return None, None, None  # a failure of the run, not of one paper
             if pid in self.papers:
                 p = self.model.papers[pid]
                 return f"{root}{self.lang}/papers/{paper_slug(pid)}.html", p.title, text_lang(p.title)
