@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from dailypapers.summarize.backends.openai_compat import PING as PING_TEXT
+
 
 @dataclass
 class Recorded:
@@ -37,6 +39,7 @@ class Answer:
     truncate: bool = False  # declare a Content-Length longer than the body, send the body, close
     drip: float = 0.0  # send the whole response (status line, headers, body) a byte at a time, this far apart
     declared: int | None = None  # a Content-Length to declare instead of the body's
+    drop: bool = False  # read the request, then close the connection without a word of answer
 
 
 class FakeServer:
@@ -65,11 +68,15 @@ class FakeServer:
                 url = urlparse(self.path)
                 rec = Recorded(self.command, url.path, parse_qs(url.query),
                                {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic())
-                with fake.lock:
-                    fake.requests.append(rec)
+                if fake.keep(rec):
+                    with fake.lock:
+                        fake.requests.append(rec)
                 ans = fake.timed_answer(rec)
                 if ans.delay:
                     time.sleep(ans.delay)
+                if ans.drop:
+                    self.close_connection = True  # the client sees the server hang up
+                    return
                 if ans.drip:
                     self._drip(ans)
                     return
@@ -120,6 +127,10 @@ class FakeServer:
 
     def answer(self, request: Recorded) -> Answer:
         raise NotImplementedError
+
+    def keep(self, request: Recorded) -> bool:
+        """Whether `request` goes into `requests` (a fake may keep some apart)."""
+        return True
 
     def timed_answer(self, request: Recorded) -> Answer:
         with self.lock:
@@ -202,6 +213,8 @@ class FakeLLM(FakeServer):
         self.rng = random.Random(seed)
         self.completions: list[dict[str, Any]] = []  # bodies of the requests answered with a summary
         self.log: list[tuple[str, str]] = []  # (paper id or "?", "ok" | fault | "401") per request
+        self.pings: list[Recorded] = []  # the runs' first requests (openai_compat.PING), kept apart
+        self.revoke_after: int | None = None  # the key stops working after this many requests
 
     def _note(self, body: dict[str, Any] | None, what: str) -> None:
         try:
@@ -214,14 +227,29 @@ class FakeLLM(FakeServer):
     def _usage(self, body: dict[str, Any]) -> tuple[int, int]:
         return self.usage(body) if callable(self.usage) else self.usage
 
+    def keep(self, request: Recorded) -> bool:
+        """The run's first request (the ping that checks the key and the server) is kept apart,
+        in `pings`: `requests` and `log` hold the summaries' requests only."""
+        if PING_TEXT.encode() in request.body and b'"max_tokens": 1' in request.body.replace(b'":1', b'": 1'):
+            with self.lock:
+                self.pings.append(request)
+            return False
+        return True
+
     def answer(self, request: Recorded) -> Answer:
         if request.path != "/v1/chat/completions" or request.method != "POST":
             return json_answer({"error": {"message": "not found"}}, 404)
+        if request in self.pings:
+            if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
+                return json_answer({"error": {"message": "Incorrect API key provided"}}, 401)
+            return json_answer(completion("OK", "fake", (5, 1)))
         try:
             body: dict[str, Any] | None = json.loads(request.body)
         except ValueError:  # a client killed while sending
             body = None
-        if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
+        revoked = self.revoke_after is not None and len(self.log) >= self.revoke_after
+        if revoked or (self.api_key is not None
+                       and request.headers.get("authorization") != f"Bearer {self.api_key}"):
             self._note(body, "401")
             return json_answer({"error": {"message": "Incorrect API key provided"}}, 401)
         with self.lock:

@@ -186,3 +186,9 @@ def stored_summaries(home: Path) -> dict[str, list[list[tuple[str, str]]]]:
 def integrity(home: Path) -> str:
     with db(home) as conn:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def failures(result: Any) -> dict[str, str]:
+    """paper id -> reason, from the JSON a command printed with --json (every day of it)."""
+    days = json.loads(result.stdout)["days"]
+    return {f["paper_id"]: f["reason"] for day in days for f in day["failures"]}

@@ -10,10 +10,12 @@ import shutil
 import struct
 import subprocess
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from dailypapers.checks.evidence import find_evidence
 from dailypapers.config import Settings
@@ -180,6 +182,27 @@ def read(path: Path) -> Page:
     parser.feed(path.read_text(encoding="utf-8"))
     parser.close()
     return page
+
+
+def resolves(site: Path, page: Page, value: str) -> bool:
+    """Whether the relative link `value` of `page` names a file of the site (or an id of the page)."""
+    parts = urlsplit(value)
+    if not parts.path:  # "#main": a fragment of this page
+        return not parts.fragment or parts.fragment in page.ids
+    target = (page.path.parent / unquote(parts.path)).resolve()
+    return target.is_file() and target.is_relative_to(site.resolve())
+
+
+def links(site: Path) -> Iterator[tuple[Page, Element, str, str]]:
+    """Every link of every page of the site: (page, element, attribute, value) for each `href`,
+    `src` and `action`."""
+    for path in html_pages(site):
+        page = read(path)
+        for e in page.elements:
+            for name in ("href", "src", "action"):
+                value = e.attrs.get(name)
+                if value is not None:
+                    yield page, e, name, value
 
 
 def html_pages(site: Path) -> list[Path]:

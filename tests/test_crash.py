@@ -7,6 +7,8 @@
   every paper sent to the LLM once, no failure recorded.
 - An LLM that rejects the API key, and one that always fails: the run stops asking after the first
   failures, says why, lists the papers it did not attempt and exits 1.
+- `publish` holds the same lock as `run`: while one holds it, a `publish` (or a `run`) waits,
+  then gives up saying why, and sends nothing.
 - `--budget`: the run stops before the recorded costs would pass the budget; `stats` shows runs,
   papers, tokens, cost and failures as the fake LLM counted them.
 """
@@ -23,7 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests import faultkit
+from dailypapers.lock import RunLock
+from tests import faultkit, publish_day
 from tests.fakes import FakeHF, FakeLLM
 from tests.faultkit import Pen, check_digest, hf_items
 
@@ -127,7 +130,7 @@ def test_a_run_killed_at_20_random_moments_loses_nothing_and_repeats_nothing(cli
                  {pid: stored[pid][0] for pid in ids}, ids)
 
     # `stats` counts the work of the runs that were killed too, from the summaries they stored.
-    s = cli("stats", "--json")
+    s = cli("stats", "--runs", "--json")
     assert s.returncode == 0, s.stderr
     [row] = json.loads(s.stdout)
     assert (row["date"], row["model"]) == (DATE, MODEL)
@@ -258,21 +261,114 @@ def test_a_run_that_waits_too_long_for_another_stops_with_a_clear_message(cli: A
     assert "Try again" in r.stderr
 
 
+# -- publish holds the same lock --------------------------------------------------------------------
+
+def _held(cli: Any) -> RunLock:
+    """The home's run lock, as another run would hold it (a lock file in HOME/locks)."""
+    return RunLock(cli.home / "locks" / "run.lock", wait=0)
+
+
+def test_publish_gives_up_while_another_run_holds_the_lock(cli: Any) -> None:
+    publish_day.fill(cli.home / "dailypapers.db")
+    with _held(cli):
+        r = cli("publish", "--date", publish_day.DATE, "--to", "site", env={"DAILYPAPERS_LOCK_WAIT": "0.3"})
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "another dailypapers run" in r.stderr and "waited" in r.stderr and "Try again" in r.stderr
+    assert not (cli.home / "site").exists()  # nothing was published
+
+
+def test_publish_waits_for_the_lock_and_then_publishes(cli: Any) -> None:
+    publish_day.fill(cli.home / "dailypapers.db")
+    lock, go = _held(cli), threading.Event()
+
+    def hold_for_a_moment() -> None:
+        with lock:
+            go.set()
+            time.sleep(0.5)
+
+    holder = threading.Thread(target=hold_for_a_moment)
+    holder.start()
+    go.wait(5)
+    r = cli("publish", "--date", publish_day.DATE, "--to", "site", env={"DAILYPAPERS_LOCK_WAIT": "30"})
+    holder.join()
+    assert r.returncode == 0, r.stderr
+    assert "waiting for another dailypapers run" in r.stderr
+    assert (cli.home / "site" / "index.html").is_file()
+
+
+def test_a_publish_in_progress_holds_the_lock_against_run_and_publish(cli: Any, tmp_path: Path) -> None:
+    """A real `publish` process, held up by its chat service in the middle of the day, holds the
+    lock while it sends: a `run` and a second `publish` started meanwhile give up with the lock's
+    message, and send nothing."""
+    from tests.publish_day import write_config
+    from tests.test_publish_chat import SLACK_PATH, FakeSlack
+
+    class HeldUp(FakeSlack):
+        """Takes no message until `go` is set."""
+
+        go = threading.Event()
+
+        def answer(self, request: Any) -> Any:
+            self.go.wait(60)
+            return super().answer(request)
+
+    publish_day.fill(cli.home / "dailypapers.db")
+    write_config(cli.config_home, "[chat]\ndelay = 0\n")
+    with HeldUp() as slack:
+        env = {"SLACK_WEBHOOK_URL": slack.url + SLACK_PATH, "DAILYPAPERS_LOCK_WAIT": "0.3"}
+        first = start(cli, ["publish", "--date", publish_day.DATE, "--to", "slack"], env, tmp_path / "first.log")
+        deadline = time.monotonic() + 20
+        while not slack.requests and time.monotonic() < deadline:  # it is sending: it holds the lock
+            time.sleep(0.01)
+        try:
+            others = {"run": ["run", "--date", "2025-03-14", "--lang", "en", "--llm", "extractive", "--source",
+                              "sample"],
+                      "publish": ["publish", "--date", publish_day.DATE, "--to", "slack", "--again"]}
+            procs = {name: start(cli, args, env, tmp_path / f"{name}.log") for name, args in others.items()}
+            codes = {name: p.wait(timeout=60) for name, p in procs.items()}
+            asked_meanwhile = len(slack.requests)
+        finally:
+            slack.go.set()
+        assert first.wait(timeout=60) == 0, (tmp_path / "first.log").read_text(encoding="utf-8")
+        sent = list(slack.texts)
+    for name, code in codes.items():
+        err = (tmp_path / f"{name}.log").read_text(encoding="utf-8")
+        assert code == 1 and "another dailypapers run" in err and "waited" in err, (name, err)
+    assert asked_meanwhile == 1  # only the first publish's message in flight: the others sent nothing
+    assert len(sent) == len(set(sent))  # the day once
+    assert not (cli.home / "out" / "2025-03-14.en.md").exists()  # the run did nothing either
+
+
 # -- a provider that refuses, or keeps failing ------------------------------------------------------
 
-def test_a_rejected_api_key_stops_the_run_after_the_first_answers(cli: Any, tmp_path: Path) -> None:
+def test_a_wrong_api_key_stops_the_run_before_any_work(cli: Any, tmp_path: Path) -> None:
+    with FakeHF({DATE: hf_items(5)}) as hf, FakeLLM(Pen(), api_key="sk-right") as llm:
+        started = time.monotonic()
+        r = cli(*run_args("-o", str(tmp_path / "d.md")), env=env_for(hf, llm, OPENAI_API_KEY="sk-wrong-0123456789"))
+        took = time.monotonic() - started
+        assert hf.requests == [] and llm.requests == [] and len(llm.pings) == 1
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "rejected the credentials (HTTP 401)" in r.stderr, r.stderr
+    assert "OPENAI_API_KEY" in r.stderr and "sk-wrong-0123456789" not in r.stderr
+    print(f"stopped after {took:.2f} s")
+
+
+def test_a_key_revoked_mid_run_stops_the_run_after_the_first_answers(cli: Any, tmp_path: Path) -> None:
     n, concurrency = 30, 4
-    with FakeHF({DATE: hf_items(n)}) as hf, FakeLLM(Pen(), latency=0.05, api_key="sk-right") as llm:
-        r = cli(*run_args("--concurrency", str(concurrency), "-o", str(tmp_path / "d.md")),
+    with FakeHF({DATE: hf_items(n)}) as hf, FakeLLM(Pen(), latency=0.05) as llm:
+        llm.revoke_after = 0  # the first request checked the key; then it is revoked
+        r = cli(*run_args("--concurrency", str(concurrency), "-o", str(tmp_path / "d.md"), "--json"),
                 env=env_for(hf, llm, OPENAI_API_KEY="sk-wrong-0123456789"))
         sent = len(llm.requests)
     assert r.returncode == 1, r.stderr
     assert 1 <= sent <= concurrency  # the requests already in flight, and no more
     assert "stopped: the provider rejected the credentials" in r.stderr
     assert "OPENAI_API_KEY" in r.stderr
-    failed = dict(re.findall(r"^  failed (\S+): (.+)$", r.stderr, re.M))
+    failed = faultkit.failures(r)
     assert sorted(failed) == sorted(faultkit.paper_ids(n))
     assert sum("not attempted" in reason for reason in failed.values()) == n - sent
+    # On the terminal, the papers not attempted are one line, not twenty-six.
+    assert len(re.findall(r"^  \d+ papers failed: not attempted: ", r.stderr, re.M)) == 1
     assert "sk-wrong-0123456789" not in r.stderr  # secrets never reach a message
     with faultkit.db(cli.home) as conn:
         dumped = "\n".join(conn.iterdump())
@@ -283,14 +379,14 @@ def test_a_rejected_api_key_stops_the_run_after_the_first_answers(cli: Any, tmp_
 def test_the_circuit_breaker_stops_after_max_consecutive_failures(cli: Any, tmp_path: Path) -> None:
     n, limit = 20, 3
     with FakeHF({DATE: hf_items(n)}) as hf, FakeLLM(Pen(), fault_rate=1.0, faults=("500",)) as llm:
-        r = cli(*run_args("--concurrency", "1"), env=env_for(
+        r = cli(*run_args("--concurrency", "1", "--json"), env=env_for(
             hf, llm, DAILYPAPERS_RETRIES="1", DAILYPAPERS_MAX_CONSECUTIVE_FAILURES=str(limit)))
         asked = requested(llm)
     assert r.returncode == 1, r.stderr
     ids = faultkit.paper_ids(n)
     assert asked == [pid for pid in ids[:limit] for _ in range(2)]  # one retry each, then no more
     assert f"stopped: the provider failed {limit} times in a row" in r.stderr and "HTTP 500" in r.stderr
-    failed = dict(re.findall(r"^  failed (\S+): (.+)$", r.stderr, re.M))
+    failed = faultkit.failures(r)
     assert sorted(failed) == sorted(ids)
     assert all("HTTP 500" in failed[pid] for pid in ids[:limit])
     assert all(failed[pid].startswith("not attempted: ") for pid in ids[limit:])
@@ -299,12 +395,12 @@ def test_the_circuit_breaker_stops_after_max_consecutive_failures(cli: Any, tmp_
 def test_the_circuit_breaker_stops_in_flight_work_too(cli: Any) -> None:
     n, limit, concurrency = 30, 3, 4
     with FakeHF({DATE: hf_items(n)}) as hf, FakeLLM(Pen(), fault_rate=1.0, faults=("500",), latency=0.02) as llm:
-        r = cli(*run_args("--concurrency", str(concurrency)), env=env_for(
+        r = cli(*run_args("--concurrency", str(concurrency), "--json"), env=env_for(
             hf, llm, DAILYPAPERS_RETRIES="0", DAILYPAPERS_MAX_CONSECUTIVE_FAILURES=str(limit)))
         sent = len(llm.requests)
     assert r.returncode == 1
     assert limit <= sent <= limit + concurrency - 1
-    assert len(re.findall(r"^  failed \S+: not attempted: ", r.stderr, re.M)) == n - sent
+    assert sum(reason.startswith("not attempted: ") for reason in faultkit.failures(r).values()) == n - sent
 
 
 def test_failures_between_successes_do_not_trip_the_breaker(cli: Any) -> None:
@@ -359,7 +455,7 @@ def test_budget_stops_the_run_before_it_is_exceeded_and_stats_shows_the_spending
     # The quality checks are on: the fake's one-line answers draw findings, so each paper costs
     # an answer and two repairs, each dearer than the last (the conversation grows).
     with FakeHF({DATE: hf_items(n)}) as hf, FakeLLM(Pen(), usage=usage) as llm:
-        r = cli(*run_args("--concurrency", "4", "--budget", str(budget), "-o", str(tmp_path / "d.md")),
+        r = cli(*run_args("--concurrency", "4", "--budget", str(budget), "-o", str(tmp_path / "d.md"), "--json"),
                 env=env_for(hf, llm, DAILYPAPERS_CHECKS="standard"))
         asked = requested(llm)
     assert r.returncode == 1, r.stderr
@@ -371,10 +467,10 @@ def test_budget_stops_the_run_before_it_is_exceeded_and_stats_shows_the_spending
     assert abs(recorded[0] - spent) < 1e-9  # every answer paid for is on the books
     assert spent <= budget
 
-    s = cli("stats", "--json")
+    s = cli("stats", "--runs", "--json")
     assert s.returncode == 0, s.stderr
     [row] = [row for row in json.loads(s.stdout) if row["date"] == DATE]
-    failed = dict(re.findall(r"^  failed (\S+): (.+)$", r.stderr, re.M))
+    failed = faultkit.failures(r)
     assert row["model"] == MODEL and row["runs"] == 1
     assert row["papers"] == recorded[1]
     assert row["tokens"] == sum(p + c for p, c in billed)
@@ -382,7 +478,7 @@ def test_budget_stops_the_run_before_it_is_exceeded_and_stats_shows_the_spending
     assert abs(row["cost"] - spent) < 1e-9
     assert row["failures"] == len(failed) == n - recorded[1]
 
-    table = cli("stats")
+    table = cli("stats", "--runs")
     assert table.returncode == 0
     head, line = table.stdout.splitlines()[:2]
     assert head.split() == ["date", "model", "runs", "papers", "tokens", "requests", "cost", "failures"]

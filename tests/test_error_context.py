@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import pytest
 
 from dailypapers import logs, pipeline
 from dailypapers.config import Settings
+from dailypapers.console import Console
 from dailypapers.errors import (
     FullTextError,
     GaveUp,
@@ -186,11 +186,8 @@ def json_logs() -> Iterator[io.StringIO]:
     """The log configured as `--log-format json` does it, its lines written into a buffer; the
     logger as it was after the test."""
     before = (logs.log.handlers[:], logs.log.level, logs.log.propagate)
-    logs.configure("json")
     buffer = io.StringIO()
-    handler = logs.log.handlers[0]
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(buffer)
+    logs.configure("json", console=Console(buffer, fmt="json"))
     yield buffer
     logs.log.handlers[:], level, logs.log.propagate = before
     logs.log.setLevel(level)

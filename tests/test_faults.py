@@ -235,7 +235,7 @@ def test_cli_run_against_a_faulty_llm_exits_1_names_the_failures_and_publishes_o
     # cli fixture's clock), and the client's timeout is the shortest the settings allow (1 s).
     with FakeHF({DATE: hf_items(n)}) as hf, \
             FakeLLM(pen, fault_rate=0.45, faults=ALL_FAULTS, seed=3, retry_after="0", timeout_delay=2.5) as llm:
-        r = cli(*run_args(out, "--concurrency", "8"),
+        r = cli(*run_args(out, "--concurrency", "8", "--json"),
                 env=env_for(hf, llm, DAILYPAPERS_RETRIES=str(retries), DAILYPAPERS_TIMEOUT="1"))
         log = list(llm.log)
     events = events_by_paper(log)
@@ -245,7 +245,7 @@ def test_cli_run_against_a_faulty_llm_exits_1_names_the_failures_and_publishes_o
     failed = {pid: o.fault for pid, o in outcomes.items() if o.status == "failed"}
     assert failed and done
     assert r.returncode == 1, r.stderr
-    listed = dict(re.findall(r"^  failed (\S+): (.+)$", r.stderr, re.M))
+    listed = faultkit.failures(r)
     assert set(listed) == set(failed)
     for pid, fault in failed.items():
         assert re.search(REASONS[fault], listed[pid]), (pid, fault, listed[pid])

@@ -289,7 +289,7 @@ def test_dailypapers_text_reads_the_pdf(real: Any, pid: str, cli: Any) -> None:
         paths = [q.path for q in arxiv.requests]
     assert r.returncode == 0, r.stderr
     assert "read from pdf" in r.stderr
-    assert re.search(r"html: .*404", r.stderr), r.stderr  # why the HTML was not read
+    assert re.search(r"read their PDF: arXiv has no HTML .*404", r.stderr), r.stderr  # why not the HTML
     assert f"/html/{pid}v{version}" in paths and f"/pdf/{pid}v{version}" in paths
     out = r.stdout
     # Section by section, under their titles, in order.
@@ -486,9 +486,9 @@ def test_text_reader_falls_back_to_the_abstract_and_notes_why(kind: str, tmp_pat
         reader = TextReader(store, settings)
         text = reader.read(paper)
     assert text.source == "abstract"
-    assert len(reader.notes) == 1
-    note = reader.notes[0]
-    assert note.startswith("2501.01234 read the abstract") and reason in note and "pdf:" in note
+    [note] = reader.summary_notes()
+    assert note.startswith("1 paper (2501.01234) read only their abstract: ")
+    assert "their PDF could not be read" in note and reason in note
     assert store.text("2501.01234", 2, "pdf") is None  # nothing stored for a PDF that gave no text
 
 

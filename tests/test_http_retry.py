@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import email.utils
+
 import httpx
 import pytest
 
@@ -53,3 +56,46 @@ def test_wait_of_reads_the_wait_from_the_body() -> None:
     with Busy() as fake, make_client(timeout=5) as client:
         response = request(client, "POST", fake.url + "/m", p, limits=SERVICE_ANSWER, resend=False, wait_of=body_wait, json={})
     assert response.status_code == 429 and waits == [7.0]
+
+
+class Sequence(FakeServer):
+    """Gives its answers in order, the last one for every request after."""
+
+    def __init__(self, *answers: Answer) -> None:
+        super().__init__()
+        self.answers = list(answers)
+
+    def answer(self, request: Recorded) -> Answer:
+        with self.lock:
+            return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+
+def _http_date(seconds_from_now: float) -> str:
+    return email.utils.format_datetime(datetime.datetime.now(datetime.UTC)
+                                       + datetime.timedelta(seconds=seconds_from_now), usegmt=True)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_as_a_future_http_date_is_waited_for(status: int) -> None:
+    waits: list[float] = []
+    p = RetryPolicy(retries=2, max_wait=120, sleep=waits.append)
+    busy = Answer(status, b"busy", {"Retry-After": _http_date(40)})
+    with Sequence(busy, json_answer({"ok": True})) as fake, make_client(timeout=5) as client:
+        response = request(client, "GET", fake.url + "/m", p, limits=SERVICE_ANSWER)
+    assert response.status_code == 200 and len(fake.requests) == 2
+    # The date has whole seconds: 39 to 40 seconds from when it was made, less the time since.
+    assert len(waits) == 1 and 30 < waits[0] <= 40, waits
+
+
+def test_retry_after_as_a_past_http_date_is_no_wait_and_a_far_one_is_refused() -> None:
+    waits: list[float] = []
+    p = RetryPolicy(retries=2, max_wait=120, sleep=waits.append)
+    past = Answer(503, b"busy", {"Retry-After": _http_date(-3600)})
+    with Sequence(past, json_answer({"ok": True})) as fake, make_client(timeout=5) as client:
+        assert request(client, "GET", fake.url + "/m", p, limits=SERVICE_ANSWER).status_code == 200
+    assert waits == [0.0]
+    far = Answer(503, b"busy", {"Retry-After": _http_date(3600)})
+    with Sequence(far) as fake, make_client(timeout=5) as client:
+        with pytest.raises(GaveUp, match=r"asked to wait 3[56]\d\ds, more than max_retry_wait=120s"):
+            request(client, "GET", fake.url + "/m", p, limits=SERVICE_ANSWER)
+    assert len(fake.requests) == 1

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dailypapers import pipeline
+from dailypapers.config import LLMOptions, load_settings
 from dailypapers.errors import LLMAuthError, LLMError, LLMOutputError
 from dailypapers.http import RetryPolicy
 from dailypapers.models import SECTION_KEYS, SECTION_LABELS, Paper, PaperText
 from dailypapers.summarize import prompts
-from dailypapers.summarize.backends import Job
+from dailypapers.summarize.backends import Job, get_backend
 from dailypapers.summarize.backends.openai_compat import OpenAICompatModel
 from dailypapers.summarize.llm import ChatSummarizer
 from dailypapers.summarize.parsing import parse_sections
@@ -365,3 +368,39 @@ def test_prompt_names_the_paper_and_language() -> None:
     assert "2502.00101" in p.user and "Korean" in p.user and "Korean" in p.system
     assert "{language" not in p.system  # the template was filled in
     assert p.version == prompts.PROMPT_VERSION
+
+
+# -- the local providers' default addresses (the README's table) --------------------------------------
+
+def _chat_url(backend: Any) -> str:
+    """Where the backend sends its chat requests (read from it; nothing is contacted)."""
+    model = backend.model
+    assert isinstance(model, OpenAICompatModel)
+    return model.url
+
+
+@pytest.mark.parametrize(("spec", "url"), [
+    ("ollama/qwen2.5:7b", "http://localhost:11434/v1/chat/completions"),
+    ("vllm/Qwen/Qwen2.5-7B-Instruct", "http://localhost:8000/v1/chat/completions"),
+])
+def test_ollama_and_vllm_reach_their_documented_defaults(spec: str, url: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no OLLAMA_HOST, VLLM_BASE_URL or OPENAI_BASE_URL anywhere: as the library is called,
+    and as the command line builds it from the settings and the process's environment."""
+    assert _chat_url(get_backend(spec, LLMOptions(), {})) == url
+    for name in ("OLLAMA_HOST", "VLLM_BASE_URL", "OPENAI_BASE_URL", "DAILYPAPERS_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    assert _chat_url(pipeline.get_backend(spec, load_settings(home=tmp_path))) == url
+
+
+def test_ollama_host_and_vllm_base_url_move_them() -> None:
+    assert _chat_url(get_backend("ollama/m", LLMOptions(), {"OLLAMA_HOST": "gpu-box:11434"})) \
+        == "http://gpu-box:11434/v1/chat/completions"
+    assert _chat_url(get_backend("ollama/m", LLMOptions(), {"OLLAMA_HOST": "https://ollama.example.org/"})) \
+        == "https://ollama.example.org/v1/chat/completions"
+    assert _chat_url(get_backend("vllm/m", LLMOptions(), {"VLLM_BASE_URL": "http://10.0.0.5:9000/v1"})) \
+        == "http://10.0.0.5:9000/v1/chat/completions"
+    # With no VLLM_BASE_URL, vllm/ uses OPENAI_BASE_URL (the README's table says so).
+    assert _chat_url(get_backend("vllm/m", LLMOptions(base_url="http://10.0.0.6:8000/v1"), {})) \
+        == "http://10.0.0.6:8000/v1/chat/completions"

@@ -500,6 +500,58 @@ def test_a_failure_midway_is_finished_by_a_retry_that_sends_only_the_rest(day: A
     assert "sent before" in last.stderr
 
 
+def _hangs_up_after_taking(service: str, nth: int) -> FakeChat:
+    """The service, taking the `nth` message (it arrives, and would be shown) and then closing the
+    connection without answering: the client cannot tell whether it arrived."""
+
+    class HangsUp(FAKES[service]):  # type: ignore[misc,valid-type]
+        def answer(self, request: Recorded) -> Answer:
+            answer = super().answer(request)
+            if len(self.accepted) == nth and self.hung_up is None:
+                self.hung_up = request.body
+                return Answer(drop=True)
+            return answer
+
+    fake: FakeChat = HangsUp()
+    fake.hung_up = None  # type: ignore[attr-defined]
+    return fake
+
+
+@pytest.mark.parametrize("service", ["slack", "discord", "telegram"])
+def test_a_message_whose_answer_was_lost_is_posted_once_in_a_run(day: Any, service: str) -> None:
+    """Retries on: a message that may have arrived is never sent again (the chat publishers post
+    with resend=False); the run stops there, saying the message may have arrived."""
+    with _hangs_up_after_taking(service, 2) as fake:
+        env = {**service_env(service, fake), "DAILYPAPERS_RETRIES": "4"}
+        r = day("publish", "--date", DATE, "--to", service, env=env)
+        bodies = [q.body for q in fake.requests]
+        lost = fake.hung_up  # type: ignore[attr-defined]
+        waits = list(day.waits)
+        recorded = _parts_recorded(day.home, service)
+        # What the README says of a lost answer: nothing records that it arrived, so the next run
+        # sends that message again (once), and the rest of the day after it.
+        rerun = day("publish", "--date", DATE, "--to", service, env=env)
+        again = [q.body for q in fake.requests][len(bodies):]
+    assert r.returncode == 1
+    assert "may or may not have arrived" in r.stderr and "1 of" in r.stderr
+    assert lost is not None and bodies.count(lost) == 1
+    assert len(bodies) == 2  # the day's message, the one whose answer was lost, and nothing after it
+    assert waits == []  # no retry was even waited for
+    assert recorded == 1  # the first message only: the lost one is not recorded as sent
+    assert rerun.returncode == 0, rerun.stderr
+    assert again[0] == lost and again.count(lost) == 1 and bodies[0] not in again
+
+
+def _parts_recorded(home: Path, target: str) -> int:
+    db = sqlite3.connect(home / "dailypapers.db")
+    try:
+        count: int = db.execute("SELECT count(*) FROM publications WHERE target = ? AND part != '*'",
+                                (target,)).fetchone()[0]
+    finally:
+        db.close()
+    return count
+
+
 def test_the_record_names_no_secret(day: Any) -> None:
     with FakeSlack() as slack, FakeTelegram() as telegram:
         env = {**service_env("slack", slack), **service_env("telegram", telegram)}

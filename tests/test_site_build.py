@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,11 +20,12 @@ from tests.site_helpers import (
     EN_WORD,
     KO_WORD,
     MediaHost,
-    Page,
     fill,
     html_pages,
+    links,
     node,
     read,
+    resolves,
     search,
     settings_for,
 )
@@ -158,28 +159,17 @@ def test_csp_and_nothing_from_another_host(built: tuple[Path, dict[str, list[str
     assert "'unsafe-inline'" not in CSP and "'unsafe-eval'" not in CSP and "default-src 'none'" in CSP
 
 
-def _resolves(site: Path, page: Page, value: str) -> bool:
-    parts = urlsplit(value)
-    if not parts.path:  # "#main": a fragment of this page
-        return not parts.fragment or parts.fragment in page.ids
-    target = (page.path.parent / unquote(parts.path)).resolve()
-    return target.is_file() and target.is_relative_to(site.resolve())
-
-
 def test_every_internal_link_is_relative_and_names_a_file(built: tuple[Path, dict[str, list[str]], object]) -> None:
     site, _, _ = built
     checked = 0
-    for path in html_pages(site):
-        page = read(path)
-        for e in page.elements:
-            for name in ("href", "src", "action"):
-                value = e.attrs.get(name)
-                if value is None or re.match(r"^(https?:)?//", value):
-                    continue
-                assert not value.startswith("/"), f"{path}: {value} is absolute: breaks from disk and sub-paths"
-                assert not value.endswith("/"), f"{path}: {value} names a folder: breaks from disk"
-                assert _resolves(site, page, value), f"{path}: <{e.tag} {name}={value!r}> leads nowhere"
-                checked += 1
+    for page, e, name, value in links(site):
+        if re.match(r"^(https?:)?//", value):
+            continue
+        path = page.path
+        assert not value.startswith("/"), f"{path}: {value} is absolute: breaks from disk and sub-paths"
+        assert not value.endswith("/"), f"{path}: {value} names a folder: breaks from disk"
+        assert resolves(site, page, value), f"{path}: <{e.tag} {name}={value!r}> leads nowhere"
+        checked += 1
     assert checked > 500
 
 

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,7 +108,8 @@ def test_a_store_of_the_version_before_figures_is_migrated_and_keeps_its_text(tm
     import dailypapers.store as store_module
 
     db = tmp_path / "papers.db"
-    monkeypatch.setattr(store_module, "MIGRATIONS", [m for m in MIGRATIONS if m[0] < 7])
+    figures = next(v for v, name, _ in MIGRATIONS if name.startswith("figures:"))
+    monkeypatch.setattr(store_module, "MIGRATIONS", [m for m in MIGRATIONS if m[0] < figures])
     old = Store.open(db)
     old.save_listing(listing(DATE, [("2501.00001", 3)], version=1))
     old.close()
@@ -117,7 +119,7 @@ def test_a_store_of_the_version_before_figures_is_migrated_and_keeps_its_text(tm
     assert "figures" not in tables
     monkeypatch.undo()
     new = Store.open(db)
-    assert new.schema_version() == 7
+    assert new.schema_version() == max(v for v, _, _ in MIGRATIONS) >= figures
     assert new.text("2501.00001", 1, "html") == [TextSection("Abstract", "Text.", "abstract")]
     assert new.paper("2501.00001").figure_url is None  # type: ignore[union-attr]
     new.save_text("2501.00001", 1, "html", [TextSection("Abstract", "Text.", "abstract")],
@@ -418,3 +420,16 @@ def test_sigkill_while_writing_leaves_a_sound_database(tmp_path: Path) -> None:
     s.save_listing(listing("2030-01-01", [("A", 1)]))
     assert len(s.days()) == len(per_day) + 1
     s.close()
+
+
+def test_processes_making_the_same_new_store_at_once_all_open_it(tmp_path: Path) -> None:
+    # A store being made is an empty file for a moment; no process may take it for a damaged one.
+    db = tmp_path / "home" / "dailypapers.db"
+    code = ("import sys, time; from dailypapers.store import Store; "
+            "time.sleep(max(0.0, float(sys.argv[2]) - time.time())); Store.open(sys.argv[1]).close()")
+    start = time.time() + 1.0
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(db), str(start)], stderr=subprocess.PIPE, text=True)
+             for _ in range(6)]
+    results = [(p.wait(timeout=60), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [rc for rc, _ in results] == [0] * 6, [err for _, err in results]
+    assert Store.open(db).schema_version() >= 1

@@ -260,6 +260,20 @@ def _tweak(pid: str, n: int, answer: dict[str, str]) -> dict[str, str]:
     return answer
 
 
+def test_a_placeholder_section_is_left_out(tmp_path: Path, hf_day: Any) -> None:
+    """What the next test's fake does to 2502.00606, with no faults: the paper is stored without
+    the "N/A" it was given for Performance Highlights, in one request."""
+    date, items = hf_day
+    d = _load(tmp_path, date, items)
+    answers = Answers(lambda pid, n, answer: _tweak(pid, n, answer) if pid == "2502.00606" else answer)
+    with FakeLLM(answers) as fake:
+        report = pipeline.summarize(d.store, d.settings, d.date, "ko", llm_backend(fake))
+    assert report.done == 8 and report.failures == []
+    assert [a["performance_highlights"] for a in answers.given["2502.00606"]] == ["N/A"]
+    [s606] = d.store.summaries_for("2502.00606")
+    assert [label for label, _ in sections_of(s606)] == list(SECTION_LABELS[:2])
+
+
 @pytest.mark.parametrize("seed", [1, 7, 11])
 def test_no_stored_text_that_the_fake_did_not_send(tmp_path: Path, hf_day: Any, seed: int) -> None:
     date, items = hf_day
@@ -279,9 +293,13 @@ def test_no_stored_text_that_the_fake_did_not_send(tmp_path: Path, hf_day: Any, 
         assert sections_of(stored[0]) in answers.as_sections(pid)
         for _, text in sections_of(stored[0]):
             assert text.strip() and text != "N/A"
-    s606 = d.store.summaries_for(d.ids[5])
-    if s606:
-        assert [label for label, _ in sections_of(s606[0])] == list(SECTION_LABELS[:2])
+    # The fake answers "N/A" for 2502.00606's Performance Highlights every time: a placeholder is
+    # never stored, so the paper is stored with its other two sections, unless the fake's random
+    # faults (which request gets one depends on thread timing) made it fail, and then nothing is.
+    pid = d.ids[5]
+    assert pid == "2502.00606"
+    expected = [] if pid in failed else [list(SECTION_LABELS[:2])]
+    assert [[label for label, _ in sections_of(s)] for s in d.store.summaries_for(pid)] == expected
 
 
 # -- backends: the registry -----------------------------------------------------------------------

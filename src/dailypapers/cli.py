@@ -20,6 +20,23 @@ FORMATS = ["markdown", "json", "html"]  # html: the static site, into a folder
 FEED_FORMATS = {"rss": "rss", "atom": "atom", "jsonfeed": "json"}  # --format: feed kind
 
 
+_console: Any = None  # the console of the command being run (set by the group, for every command)
+
+
+def _out() -> Any:
+    global _console
+    if _console is None:
+        from dailypapers.console import Console
+
+        _console = Console()
+    return _console
+
+
+def _say(message: str, level: str = "info", **fields: Any) -> None:
+    """A message for the person running the command, on stderr, through the one console."""
+    _out().say(message, level, **fields)
+
+
 class _Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from dailypapers.errors import DailyPapersError
@@ -28,10 +45,11 @@ class _Cli(click.Group):
         try:
             return super().invoke(ctx)
         except DailyPapersError as e:
-            click.echo(f"error: {strip_userinfo(str(e))}", err=True)
+            _say(f"error: {strip_userinfo(str(e))}", "error", event="error", **e.context())
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted; finished work is saved, run the same command again to go on", err=True)
+            _say("interrupted; finished work is saved, run the same command again to go on", "error",
+                 event="interrupted")
             sys.exit(130)
 
 
@@ -39,7 +57,7 @@ class _Cli(click.Group):
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the database, caches and outputs live [env DAILYPAPERS_HOME; "
                    "default: $XDG_DATA_HOME/dailypapers].")
-@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option("-q", "--quiet", is_flag=True, help="Nothing on stderr but errors.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Logs on stderr: text, or JSON lines (one event per paper) for machines.")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default=None,
@@ -51,10 +69,13 @@ def cli(ctx: click.Context, home: Path | None, quiet: bool, log_format: str, log
 
     Typical day: dailypapers run --lang ko --llm openai/gpt-4o-mini
     """
+    global _console
     from dailypapers import logs
+    from dailypapers.console import Console
 
-    logs.configure(log_format, log_level)
-    ctx.obj = {"home": home, "quiet": quiet or log_format == "json"}
+    _console = Console(fmt=log_format, quiet=quiet)
+    logs.configure(log_format, log_level, _console)
+    ctx.obj = {"home": home, "quiet": quiet, "console": _console}
 
 
 def _settings(ctx: click.Context, **flags: Any) -> Settings:
@@ -87,9 +108,7 @@ def _dates(settings: Settings, date: str | None, since: str | None, until: str |
 
 
 def _progress(ctx: click.Context) -> Any:
-    from dailypapers.progress import for_stream
-
-    return for_stream(sys.stderr, ctx.obj["quiet"])
+    return _out().progress()
 
 
 class _Printer:
@@ -97,6 +116,23 @@ class _Printer:
 
     def __init__(self, ctx: click.Context) -> None:
         self.ctx = ctx
+        self.events: list[Any] = []
+
+    def published(self) -> list[dict[str, Any]]:
+        """What each publish target did, for --json."""
+        from dailypapers import pipeline as p
+
+        out: list[dict[str, Any]] = []
+        for e in self.events:
+            if isinstance(e, p.Published):
+                out.append(_plain(e.report))
+            elif isinstance(e, p.SiteBuilt):
+                r = e.report
+                out.append({"target": "site", "channel": str(r.out_dir), "days": r.days, "papers": r.papers,
+                            "written": len(r.written), "kept": r.kept, "search": r.search})
+            elif isinstance(e, p.TargetFailed):
+                out.append({"target": e.target, "error": e.reason})
+        return out
 
     def progress(self) -> Any:
         return _progress(self.ctx)
@@ -104,23 +140,31 @@ class _Printer:
     def event(self, event: Any) -> None:
         from dailypapers import pipeline as p
 
+        self.events.append(event)
         if isinstance(event, p.Waiting):
-            click.echo(event.message, err=True)
+            _say(event.message)
         elif isinstance(event, p.SteppedBack):
-            click.echo(f"{event.day}: nothing listed yet; running {event.previous} instead", err=True)
+            _say(f"{event.day}: nothing listed yet; running {event.previous} instead")
         elif isinstance(event, p.Fetched):
             _report_fetch(event.report, event.source, event.categories)
         elif isinstance(event, p.Summarized):
             _report_summaries(event.report)
         elif isinstance(event, p.Written):
-            click.echo(f"wrote {event.path}", err=True)
+            _say(f"wrote {event.path}")
             _report_missing(event.digest)
         elif isinstance(event, p.SiteBuilt):
             _report_site(event.report)
         elif isinstance(event, p.Published):
             _report_publish(event.report)
         elif isinstance(event, p.TargetFailed):
-            click.echo(f"{event.target}: failed: {event.reason}", err=True)
+            _say(f"{event.target}: failed: {event.reason}")
+        elif isinstance(event, p.EmptyDay):
+            _say(f"no digest for {event.date}: {event.why}", "warning" if event.expected else "info",
+                 event="empty-day", date=event.date)
+        elif isinstance(event, p.Warned):
+            _say(f"WARNING {event.message}", "warning", event="warning", date=event.date, lang=event.lang)
+        elif isinstance(event, p.Alerted):
+            _say(f"alerted {event.target} {event.channel}: {event.text}", event="alerted")
 
 
 class _PluginChoice(click.ParamType):  # type: ignore[type-arg]  # generic in new click only; click>=8.1 is allowed
@@ -158,8 +202,22 @@ def range_options(f: Any) -> Any:
     """The --since and --until options of a command that works through a range of days."""
     f = click.option("--until", metavar="YYYY-MM-DD", help="With --since: the last day [default: today].")(f)
     return click.option("--since", metavar="YYYY-MM-DD", help="Work through the days from this one.")(f)
-lang_option = click.option("--lang", default=None, metavar="CODE",
-                           help="Language of the summaries: ko (default), en, ja, zh, ...")
+def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--lang as a code: `korean` and `한국어` are read as ko; what is no language is refused here."""
+    if value is None:
+        return None
+    from dailypapers.errors import ConfigError
+    from dailypapers.languages import parse_lang
+
+    try:
+        return parse_lang(value)
+    except ConfigError as e:
+        raise click.BadParameter(str(e).removeprefix(f"--lang {value[:40]!r} "), ctx, param)
+
+
+lang_option = click.option("--lang", default=None, metavar="CODE", callback=_lang,
+                           help="Language of the summaries, a code: ko (default), en, ja, zh, pt-BR, ... "
+                                "(a name such as korean works too).")
 llm_option = click.option("--llm", default=None, metavar="PROVIDER/MODEL",
                           help="openai/gpt-4o-mini, ollama/qwen2.5:7b, vllm/M, openai-compatible/M, "
                                "extractive [env DAILYPAPERS_LLM].")
@@ -172,6 +230,8 @@ budget_option = click.option("--budget", type=click.FloatRange(0), default=None,
 checks_option = click.option("--checks", type=click.Choice(["strict", "standard", "off"]), default=None,
                              help="Quality checks: standard fails a paper on hard findings and keeps "
                                   "soft ones; strict fails on any; off skips them [default: standard].")
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print the result as JSON on stdout (messages stay on stderr).")
 text_source_option = click.option("--text-source", "text_sources", default=None, metavar="LIST",
                                   help="What summaries read, first that works [default: html,pdf,abstract].")
 
@@ -185,9 +245,10 @@ text_source_option = click.option("--text-source", "text_sources", default=None,
               help="With --source arxiv: the papers announced in this category (cs.CL, ...) that day.")
 @click.option("--id", "ids", multiple=True, metavar="ARXIV_ID",
               help="With --source arxiv: these papers (2412.19712, 2412.19712v2, astro-ph/0601001).")
+@json_option
 @click.pass_context
 def fetch(ctx: click.Context, date: str | None, since: str | None, until: str | None, source: str,
-          categories: tuple[str, ...], ids: tuple[str, ...]) -> None:
+          categories: tuple[str, ...], ids: tuple[str, ...], as_json: bool) -> None:
     """Fetch a day's papers into the store (again: refresh upvotes, add new papers)."""
     from dailypapers import pipeline
 
@@ -201,29 +262,31 @@ def fetch(ctx: click.Context, date: str | None, since: str | None, until: str | 
                                "astro-ph/0601001)")
     settings = _settings(ctx)
     store = pipeline.open_store(settings)
-    missing = False
+    reports = []
     for day in _dates(settings, date, since, until):
         r = pipeline.fetch(store, settings, day, source, list(categories), list(ids))
         _report_fetch(r, source, categories)
-        missing = missing or bool(r.not_found)
-    if missing:
+        reports.append(r)
+    if as_json:
+        _print_json({"days": [_plain(r) for r in reports]})
+    if any(r.not_found for r in reports):
         sys.exit(1)
 
 
 def _report_fetch(r: Any, source: str, categories: tuple[str, ...] | list[str] = ()) -> None:
     import datetime as dt
 
-    click.echo(f"{r.date}: {r.listed} papers listed, {r.added} new, {r.updated} updated", err=True)
+    _say(f"{r.date}: {r.listed} papers listed, {r.added} new, {r.updated} updated")
     weekday = dt.date.fromisoformat(r.date).weekday() < 5
     if r.listed == 0 and source == "arxiv" and categories:
-        click.echo(f"{r.date}: arXiv announced nothing in {', '.join(categories)} (a weekend or holiday?)", err=True)
+        _say(f"{r.date}: arXiv announced nothing in {', '.join(categories)} (a weekend or holiday?)")
     elif r.listed == 0 and source == "hf" and weekday:
-        click.echo(f"warning: Hugging Face lists no papers for {r.date}, a weekday; the day may not be "
-                   "filled yet (it fills over many hours): run again later", err=True)
+        _say(f"warning: Hugging Face lists no papers for {r.date}, a weekday; the day may not be "
+                   "filled yet (it fills over many hours): run again later", level="warning")
     if r.not_found:
-        click.echo(f"not found on arXiv: {', '.join(r.not_found)}", err=True)
+        _say(f"not found on arXiv: {', '.join(r.not_found)}")
     for warning in r.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}", level="warning")
 
 
 def summarize_options(f: Any) -> Any:
@@ -237,38 +300,79 @@ def summarize_options(f: Any) -> Any:
 @cli.command()
 @summarize_options
 @click.option("--force", is_flag=True, help="Summarize again even where a summary exists.")
+@json_option
 @click.pass_context
 def summarize(ctx: click.Context, date: str | None, since: str | None, until: str | None,
               lang: str | None, llm: str | None, concurrency: int | None, max_input_tokens: int | None,
-              text_sources: str | None, checks: str | None, budget: float | None, force: bool) -> None:
+              text_sources: str | None, checks: str | None, budget: float | None, force: bool,
+              as_json: bool) -> None:
     """Summarize the day's papers that have no summary yet for this language, model and prompt."""
     from dailypapers import pipeline
 
     settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency, max_input_tokens=max_input_tokens,
                          text_sources=text_sources, checks=checks, budget=budget)
     reports = pipeline.summarize_days(settings, _dates(settings, date, since, until), _Printer(ctx), force)
+    if as_json:
+        _print_json({"days": [_summary_json(r) for r in reports]})
     if any(r.failures for r in reports):
         sys.exit(1)
 
 
+def _plain(obj: Any) -> Any:
+    """A report dataclass as plain JSON values."""
+    import dataclasses
+
+    return _json_safe(dataclasses.asdict(obj))
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def _print_json(obj: Any) -> None:
+    import json
+
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _summary_json(r: SummarizeReport) -> dict[str, Any]:
+    return {"date": r.date, "lang": r.lang, "model": r.model, "summarized": r.done, "skipped": r.skipped,
+            "repaired": r.repaired, "json_retries": r.json_retries,
+            "failures": [{"paper_id": f.paper_id, "code": f.code, "reason": f.reason} for f in r.failures],
+            "notes": r.notes, "stopped": r.stopped, "tokens": r.usage.prompt_tokens + r.usage.completion_tokens,
+            "requests": r.usage.requests, "cost": r.cost}
+
+
 def _report_summaries(r: SummarizeReport) -> None:
-    click.echo(f"{r.date} [{r.lang}] {r.model}: {r.done} summarized, {r.skipped} already done, "
-               f"{len(r.failures)} failed, {r.repaired} repaired; "
-               f"{r.usage.prompt_tokens + r.usage.completion_tokens} tokens in {r.usage.requests} requests"
-               + ("" if r.cost is None else f", ${r.cost:.4f}"), err=True)
+    from dailypapers.pipeline import group_failures
+
+    cost = "" if r.cost is None else f", ${r.cost:.4f}"
+    retried = f", {r.json_retries} asked again for JSON" if r.json_retries else ""
+    _say(f"{r.date} [{r.lang}] {r.model}: {r.done} summarized, {r.skipped} already done, "
+         f"{len(r.failures)} failed, {r.repaired} repaired{retried}; "
+         f"{r.usage.prompt_tokens + r.usage.completion_tokens} tokens in {r.usage.requests} requests{cost}",
+         event="day-summarized", date=r.date, lang=r.lang, model=r.model, done=r.done, failed=len(r.failures))
     if r.stopped:
-        click.echo(f"  stopped: {r.stopped}", err=True)
+        _say(f"  stopped: {r.stopped}", "warning")
     for note in r.notes:
-        click.echo(f"  note: {note}", err=True)
-    for f in r.failures:
-        click.echo(f"  failed {f.paper_id}: {f.reason}", err=True)
+        _say(f"  note: {note}", event="note")
+    for code, reason, ids in group_failures(r.failures):
+        if len(ids) == 1:
+            _say(f"  failed {ids[0]}: {reason}", "warning", event="failed", code=code, papers=ids)
+        else:
+            shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+            _say(f"  {len(ids)} papers failed: {reason} ({shown})", "warning", event="failed", code=code, papers=ids)
 
 
 @cli.command()
 @date_option
 @lang_option
 @click.option("--format", "fmt", type=click.Choice([*FORMATS, *FEED_FORMATS]), default="markdown",
-              show_default=True, help="Markdown in the layout of FORMAT.md, JSON, a feed of the recent "
+              show_default=True, help="Markdown in the layout of docs/format.md, JSON, a feed of the recent "
                                       "days: RSS 2.0, Atom or JSON Feed 1.1, or html: the static site.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write here instead of standard output (--format html: the site's folder "
@@ -283,7 +387,7 @@ def _report_summaries(r: SummarizeReport) -> None:
 @click.pass_context
 def render(ctx: click.Context, date: str | None, lang: str | None, fmt: str, output: Path | None,
            model: str | None, per: str, feed_days: int, base_url: str | None) -> None:
-    """Render a day's digest (FORMAT.md Markdown, or JSON), or a feed of the recent days."""
+    """Render a day's digest (Markdown in the layout of docs/format.md, or JSON), or a feed of the recent days."""
     from dailypapers import pipeline
 
     settings = _settings(ctx, lang=lang)
@@ -301,8 +405,7 @@ def render(ctx: click.Context, date: str | None, lang: str | None, fmt: str, out
                                         until=parse_date(date) if date else None)
         _write(render_feed(FEED_FORMATS[fmt], settings.lang, digests, per, base_url), output)
         if not any(e.summary for d in digests for e in d.entries):
-            click.echo(f"[{settings.lang}]: no summaries in the store for these days; the feed is empty",
-                       err=True)
+            _say(f"[{settings.lang}]: no summaries in the store for these days; the feed is empty")
         return
     day = _date(settings, date)
     store = pipeline.open_store(settings)
@@ -323,35 +426,35 @@ def _render_site(ctx: click.Context, settings: Settings, lang: str | None, outpu
 
 def _report_site(r: Any) -> None:
     for note in r.notes:
-        click.echo(f"note: {note}", err=True)
+        _say(f"note: {note}")
     if r.media is not None and r.media.failed:
-        click.echo(f"{len(r.media.failed)} thumbnail(s) could not be downloaded and show a placeholder "
-                   f"(first: {r.media.failed[0][0]}: {r.media.failed[0][1]})", err=True)
+        _say(f"{len(r.media.failed)} thumbnail(s) could not be downloaded and show a placeholder "
+                   f"(first: {r.media.failed[0][0]}: {r.media.failed[0][1]})")
     langs = ", ".join(r.langs) or "none"
-    click.echo(f"wrote the site to {r.out_dir}: {r.days} days, {r.papers} papers, languages: {langs}; "
+    _say(f"wrote the site to {r.out_dir}: {r.days} days, {r.papers} papers, languages: {langs}; "
                f"{len(r.written)} pages written, {r.kept} unchanged; search: {'yes' if r.search else 'no'}; "
-               f"feeds: {r.feeds}", err=True)
+               f"feeds: {r.feeds}")
 
 
 def _report_missing(d: Any) -> None:
     missing = [e.paper.id for e in d.entries if e.summary is None]
     if not d.entries:
-        click.echo(f"{d.date}: the store has no papers for this day; run fetch first", err=True)
+        _say(f"{d.date}: the store has no papers for this day; run fetch first")
     elif missing:
-        click.echo(f"{d.date} [{d.lang}]: left out {len(missing)} of {len(d.entries)} papers with no "
-                   f"summary: {', '.join(missing)}", err=True)
+        _say(f"{d.date} [{d.lang}]: left out {len(missing)} of {len(d.entries)} papers with no "
+                   f"summary: {', '.join(missing)}")
 
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))  # FORMAT.md is UTF-8 whatever the locale
+        sys.stdout.buffer.write(text.encode("utf-8"))  # a digest is UTF-8 whatever the locale (docs/format.md)
         sys.stdout.buffer.flush()
         return
     from dailypapers.pipeline import write_atomic
 
     write_atomic(text, output)
-    click.echo(f"wrote {output}", err=True)
+    _say(f"wrote {output}")
 
 
 @cli.command()
@@ -360,10 +463,11 @@ def _write(text: str, output: Path | None) -> None:
               help="Where the day's papers come from.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="The Markdown digest [default: HOME/out/DATE.LANG.md]; with --since, a folder.")
+@json_option
 @click.pass_context
 def run(ctx: click.Context, date: str | None, since: str | None, until: str | None, lang: str | None,
         llm: str | None, concurrency: int | None, max_input_tokens: int | None, text_sources: str | None,
-        checks: str | None, budget: float | None, source: str, output: Path | None) -> None:
+        checks: str | None, budget: float | None, source: str, output: Path | None, as_json: bool) -> None:
     """Fetch, summarize and render a day (or every day of a range) in one go."""
     from dailypapers import pipeline
 
@@ -371,8 +475,14 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
                          text_sources=text_sources, checks=checks, budget=budget)
     days = _dates(settings, date, since, until)
     ranged = since is not None or until is not None  # -o is a folder, even when the range is one day
-    report = pipeline.run_days(settings, days, _Printer(ctx), source=source, output=output, ranged=ranged,
+    printer = _Printer(ctx)
+    report = pipeline.run_days(settings, days, printer, source=source, output=output, ranged=ranged,
                                step_back=date is None and not ranged)
+    if as_json:
+        _print_json({"days": [{"date": d.date, "digest": d.path and str(d.path), "fetched": _plain(d.fetched),
+                               **_summary_json(d.summarized)} for d in report.days],
+                     "published": printer.published(), "warnings": report.warnings, "failed": report.failed,
+                     "stopped": report.stopped})
     if report.failed:
         sys.exit(1)
 
@@ -382,21 +492,21 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
 @lang_option
 @click.pass_context
 def import_(ctx: click.Context, file: Path, lang: str | None) -> None:
-    """Read a digest in the FORMAT.md layout (and its older variants) into the store."""
+    """Read a digest in the layout of docs/format.md (and its older variants) into the store."""
     from dailypapers import pipeline
 
     settings = _settings(ctx)
     store = pipeline.open_store(settings)
     r = pipeline.import_digest(store, file, lang)
     for day, count in r.days:
-        click.echo(f"imported {day}: {count} papers [{r.lang}]", err=True)
+        _say(f"imported {day}: {count} papers [{r.lang}]")
     for note in r.notes:
-        click.echo(f"  normalized: {note}", err=True)
+        _say(f"  normalized: {note}")
     for warning in r.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}", level="warning")
     if r.warnings:
-        click.echo(f"{len(r.warnings)} line(s) of {file} could not be read and were skipped; "
-                   "the rest was imported", err=True)
+        _say(f"{len(r.warnings)} line(s) of {file} could not be read and were skipped; "
+                   "the rest was imported")
         sys.exit(1)
 
 
@@ -428,7 +538,7 @@ def check(ctx: click.Context, date: str | None, lang: str | None, as_json: bool)
 
 def _print_checks(day: str, lang: str, rows: list[Any]) -> None:
     if not rows:
-        click.echo(f"{day}: the store has no papers for this day", err=True)
+        _say(f"{day}: the store has no papers for this day")
     for r in rows:
         title = r.paper.title if len(r.paper.title) <= 60 else r.paper.title[:59] + "…"
         if r.summary is None:
@@ -453,7 +563,7 @@ def _print_checks(day: str, lang: str, rows: list[Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="The same numbers as JSON.")
 @click.pass_context
 def eval_(ctx: click.Context, reference: Path, lang: str | None, model: str | None, as_json: bool) -> None:
-    """Compare the store's summaries with a reference digest (FORMAT.md), against the papers."""
+    """Compare the store's summaries with a reference digest (docs/format.md), against the papers."""
     import json
 
     from dailypapers import pipeline
@@ -462,7 +572,7 @@ def eval_(ctx: click.Context, reference: Path, lang: str | None, model: str | No
     store = pipeline.open_store(settings)
     r = pipeline.evaluate_digest(store, settings, reference, lang, model)
     for note in r.notes:
-        click.echo(f"note: {note}", err=True)
+        _say(f"note: {note}")
     if as_json:
         click.echo(json.dumps({"lang": r.lang, "papers": [row.as_dict() for row in r.rows],
                                "overall": r.overall}, ensure_ascii=False, indent=2))
@@ -503,26 +613,61 @@ def _print_eval(r: Any) -> None:
 
 @cli.command()
 @click.option("--since", metavar="YYYY-MM-DD", help="Only days from this one.")
-@click.option("--json", "as_json", is_flag=True, help="The rows as JSON.")
+@click.option("--lang", default=None, metavar="CODE",
+              help="Only this language [default: each language a day has anything in].")
+@click.option("--runs", is_flag=True, help="Runs, papers, tokens, cost and failures per day and model instead.")
+@click.option("--json", "as_json", is_flag=True, help="The days (or, with --runs, the rows) as JSON.")
 @click.pass_context
-def stats(ctx: click.Context, since: str | None, as_json: bool) -> None:
-    """Runs, papers, tokens, cost and failures per day and per model."""
+def stats(ctx: click.Context, since: str | None, lang: str | None, runs: bool, as_json: bool) -> None:
+    """What happened each day: listed, summarized, failed (by reason), read, published, warnings."""
     import json
 
     from dailypapers import pipeline
     from dailypapers.config import parse_date
 
     settings = _settings(ctx)
-    rows = pipeline.stats(pipeline.open_store(settings), parse_date(since) if since else None)
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
+    store = pipeline.open_store(settings)
+    first = parse_date(since) if since else None
+    if runs:
+        rows = pipeline.stats(store, first)
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+        else:
+            _print_runs(rows)
         return
+    ledgers = pipeline.day_ledgers(store, first, langs=[lang] if lang else None, default_lang=settings.lang)
+    if as_json:
+        click.echo(json.dumps([pipeline.ledger_json(x) for x in ledgers], ensure_ascii=False, indent=2))
+        return
+    for ledger in ledgers:
+        _print_ledger(ledger)
+
+
+def _print_runs(rows: list[dict[str, Any]]) -> None:
     head = ["date", "model", "runs", "papers", "tokens", "requests", "cost", "failures"]
     table = [[str(r[k]) if k != "cost" else ("-" if r["cost"] is None else f"${r['cost']:.4f}") for k in head]
              for r in rows]
     widths = [max(len(x) for x in col) for col in zip(head, *table)]
     for line in [head, *table]:
         click.echo("  ".join(x.ljust(w) for x, w in zip(line, widths)).rstrip())
+
+
+def _print_ledger(ledger: Any) -> None:
+    from dailypapers.models import REASON_CODES
+
+    runs = f"{ledger.runs} run" + ("" if ledger.runs == 1 else "s")
+    click.echo(f"{ledger.date} [{ledger.lang}]: {ledger.listed} listed, {ledger.summarized} summarized, "
+               f"{len(ledger.failed)} failed, {ledger.missing} not tried; {runs}")
+    if ledger.read:
+        click.echo("  read: " + ", ".join(f"{source} {n}" for source, n in sorted(ledger.read.items())))
+    for code, n in ledger.failed_by_code().items():
+        click.echo(f"  failed: {code} {n} ({REASON_CODES.get(code, code)})")
+    for target, channel, at in ledger.published:
+        click.echo(f"  published: {target} ({channel}) at {at}")
+    for code, detail, at in ledger.events:
+        click.echo(f"  {code} at {at}: {detail}")
+    for warning in ledger.warnings:
+        click.echo(f"  warning: {warning}")
 
 
 @cli.command("list")
@@ -566,12 +711,11 @@ def text(ctx: click.Context, arxiv_id: str, text_source: str | None, max_input_t
     store = pipeline.open_store(settings)
     text, notes = pipeline.paper_text(store, settings, arxiv_id, text_source)
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        _say(f"note: {note}")
     kept = ", ".join(s.title for s in text.sections)
-    click.echo(f"# {text.paper_id}: read from {text.source}; sections: {kept}", err=True)
+    _say(f"# {text.paper_id}: read from {text.source}; sections: {kept}")
     if text.omitted:
-        click.echo(f"# left out for the {settings.max_input_tokens}-token budget: {', '.join(text.omitted)}",
-                   err=True)
+        _say(f"# left out for the {settings.max_input_tokens}-token budget: {', '.join(text.omitted)}")
     click.echo(text.text)
 
 
@@ -583,8 +727,10 @@ def text(ctx: click.Context, arxiv_id: str, text_source: str | None, max_input_t
                    "and the [chat] services of the config file].")
 @click.option("--again", "--force", "again", is_flag=True,
               help="Send the day again to a list or channel that has it already.")
+@json_option
 @click.pass_context
-def publish(ctx: click.Context, date: str | None, lang: str | None, targets: tuple[str, ...], again: bool) -> None:
+def publish(ctx: click.Context, date: str | None, lang: str | None, targets: tuple[str, ...], again: bool,
+            as_json: bool) -> None:
     """Send a day by e-mail and to Slack, Discord or Telegram (once per day and list or channel),
     or build the site."""
     from dailypapers import pipeline
@@ -595,41 +741,50 @@ def publish(ctx: click.Context, date: str | None, lang: str | None, targets: tup
     if not chosen:
         raise click.UsageError("say where to publish: --to site, email, slack, discord or telegram (or name "
                                "[email] recipients and [chat] services in the config file)")
-    if pipeline.publish_day(settings, day, chosen, _Printer(ctx), again):
+    printer = _Printer(ctx)
+    failed = pipeline.publish_day(settings, day, chosen, printer, again)
+    if as_json:
+        _print_json({"date": day, "targets": printer.published(), "failed": failed})
+    if failed:
         sys.exit(1)
 
 
 def _report_publish(r: Any) -> None:
     where = f"{r.target} ({r.channel}) {r.date} [{r.lang}]"
     if r.already:
-        click.echo(f"{where}: sent before; nothing sent (--again sends it again)", err=True)
+        _say(f"{where}: sent before; nothing sent (--again sends it again)")
         return
     if r.sent or not r.error:
         resumed = f", after {r.resumed} sent by an earlier run" if r.resumed else ""
-        click.echo(f"{where}: sent {len(r.sent)} message(s) for {r.papers} papers{resumed}", err=True)
+        _say(f"{where}: sent {len(r.sent)} message(s) for {r.papers} papers{resumed}")
     if r.left_out and r.papers:
-        click.echo(f"  left out {len(r.left_out)} papers with no summary: {', '.join(r.left_out)}", err=True)
+        _say(f"  left out {len(r.left_out)} papers with no summary: {', '.join(r.left_out)}")
     if r.error:
-        click.echo(f"{where}: failed: {r.error}", err=True)
+        _say(f"{where}: failed: {r.error}")
 
 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the digest [default: HOME/out].")
+              help="The demo's folder, for its home, digests and site [default: ./dailypapers-demo]; a folder an "
+                   "earlier demo made is replaced, any other that is not empty is refused.")
 @click.pass_context
 def demo(ctx: click.Context, output: Path | None) -> None:
-    """Offline demo: bundled sample papers, the extractive summarizer, a digest on disk."""
-    import tempfile
-
+    """Offline demo: the bundled sample day in Korean and English, as digests and a site to serve."""
     from dailypapers import demo as demo_mod
 
-    home = ctx.obj["home"] or Path(tempfile.mkdtemp(prefix="dailypapers-demo-"))
-    ctx.obj["home"] = home
-    settings = _settings(ctx, lang="en", llm="extractive")
-    path = demo_mod.run_demo(settings, output or settings.home / "out", _progress(ctx))
-    click.echo(f"Demo digest written to {path}")
-    click.echo(f"Output folder: {path.parent}")
-    click.echo(f"Data home: {settings.home} (try: dailypapers --home {settings.home} list --json)")
+    out = (output or Path(demo_mod.DEFAULT_DIR)).absolute()
+    demo_mod.prepare(out)
+    # The demo's data stays in its folder (not in DAILYPAPERS_HOME), unless --home says otherwise.
+    ctx.obj["home"] = ctx.obj["home"] or out / "home"
+    settings = _settings(ctx, lang="ko", llm="extractive")
+    report = demo_mod.run_demo(settings, out, _progress(ctx))
+    click.echo(f"Demo written to {out}: the sample day {report.date} (invented papers)")
+    click.echo(f"  Korean digest (summaries shipped with the package): {report.digests['ko']}")
+    click.echo(f"  English digest (the extractive summarizer): {report.digests[demo_mod.EXTRACTIVE_LANG]}")
+    click.echo(f"  Site, Korean and English{', with search' if report.search else ''}: {report.site}")
+    click.echo(f"  Data home: {settings.home} (try: dailypapers --home {settings.home} list --json)")
+    click.echo(f"Serve the site, then open http://localhost:{demo_mod.PORT}/ in a browser:")
+    click.echo(f"  {report.serve_command()}")
 
 
 def main() -> None:

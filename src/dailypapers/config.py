@@ -17,7 +17,7 @@ from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.errors import ConfigError
-from dailypapers.models import LANGUAGE_NAMES
+from dailypapers.languages import parse_lang
 
 _TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
 
@@ -126,6 +126,12 @@ class Settings:
     site_dir: Path | None = setting(None, "DAILYPAPERS_SITE_DIR", doc="where the site is built")
     publish_updates: bool = setting(False, "DAILYPAPERS_PUBLISH_UPDATES",
                                     doc="a later run sends chat follow-ups for papers that came since")
+    alert: tuple[str, ...] = setting((), "DAILYPAPERS_ALERT",
+                                     doc="chat targets that get a one-line alert when a day has warnings")
+    holidays: tuple[str, ...] = setting((), "DAILYPAPERS_HOLIDAYS",
+                                        doc="weekdays (YYYY-MM-DD) with no papers expected: `run` exits 0 on them")
+    empty_weekday: str = setting("fail", "DAILYPAPERS_EMPTY_WEEKDAY", choices=("fail", "ok"),
+                                 doc="a weekday with no papers listed: `run` exits 1 (fail) or 0 (ok)")
     email: EmailSettings = setting(None, doc="the config file's [email] table")
     chat: ChatSettings = setting(None, doc="the config file's [chat] table")
 
@@ -137,6 +143,7 @@ class Settings:
                 setattr(self, name, _section(name, value or {}))
             elif not isinstance(value, cls):
                 raise ConfigError(f"setting {name!r} must be a table")
+        self.holidays = tuple(parse_date(d, "setting 'holidays'") for d in self.holidays)
         _validate(self)
 
     def run_publishes(self) -> list[str]:
@@ -358,10 +365,11 @@ def _coerce(cls: type, name: str, value: object, where: str = "setting") -> obje
                 return word in _TRUE
             raise ValueError(f"use one of: {', '.join(_TRUE + _FALSE)}")
         if kind is tuple:
-            items = [value] if isinstance(value, str) else value
-            if not isinstance(items, (list, tuple)) or not all(isinstance(x, str) for x in items):
+            # A string (the environment) is a list separated by commas; TOML dates are read as text.
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, (list, tuple)) or not all(isinstance(x, (str, dt.date)) for x in items):
                 raise ValueError("a list of strings")
-            return tuple(x.strip() for x in items)
+            return tuple(s for s in (str(x).strip() for x in items) if s)
         if kind is Path:
             return Path(str(value)).expanduser()
         if kind is int:
@@ -432,17 +440,16 @@ def load_settings(**flags: object) -> Settings:
                 raw = ",".join(str(x) for x in raw)
             values[name] = _coerce(Settings, name, raw)
     settings = Settings(**values)
-    if settings.lang not in LANGUAGE_NAMES and not settings.lang.isalpha():
-        raise ConfigError(f"--lang {settings.lang!r} is not a language code (ko, en, ja, zh, ...)")
+    settings.lang = parse_lang(settings.lang)
     settings.hf_endpoint = settings.hf_endpoint.rstrip("/")
     settings.arxiv_url = settings.arxiv_url.rstrip("/")
     settings.sources_order()
     return settings
 
 
-def parse_date(value: str) -> str:
-    """A --date value as YYYY-MM-DD; ConfigError for anything that is not a date."""
+def parse_date(value: str, where: str = "--date") -> str:
+    """A date given by `where` as YYYY-MM-DD; ConfigError for anything that is not a date."""
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise ConfigError(f"--date {value!r} is not a date in the form YYYY-MM-DD")
+        raise ConfigError(f"{where} {value!r} is not a date in the form YYYY-MM-DD")

@@ -2,7 +2,8 @@
 
     DailyPapersError                 exit status 1 unless a subclass says otherwise
     ├── ConfigError                  bad settings or usage; exit status 2
-    │   └── NoLLMConfigured          summarize was asked for with no LLM named
+    │   ├── NoLLMConfigured          summarize was asked for with no LLM named
+    │   └── LLMUnavailable           the LLM's first request: a rejected key, no server, no such model
     ├── HTTPProblem                  an exchange that did not give an answer
     │   ├── GaveUp                   every attempt failed in transport (the caller re-raises its own)
     │   ├── DownloadRefused          a host not allowed, a redirect elsewhere
@@ -11,6 +12,7 @@
     │   └── ResponseShapeError       the response was not the shape we expect
     ├── FullTextError                a paper's HTML or PDF gave no text
     │   ├── Unavailable              arXiv has no such rendering (404), remembered
+    │   ├── ArxivUnreachable         arXiv could not be reached (this download, and the rest of the run)
     │   ├── ExtractionFailed         the limited child ran out of memory or time, or crashed
     │   ├── HTMLTextError            the page is not an arXiv paper page, or nests too deeply
     │   └── PDFTextError             the file is not a readable PDF, or holds almost no text
@@ -66,6 +68,11 @@ class NoLLMConfigured(ConfigError):
     """A summary was asked for with no LLM named; the message lists the choices."""
 
 
+class LLMUnavailable(ConfigError):
+    """The LLM cannot be used at all (found by one small request before any work): the key is
+    rejected, the server cannot be reached, or it has no such model."""
+
+
 class HTTPProblem(DailyPapersError):
     """An HTTP exchange that did not give an answer."""
 
@@ -97,6 +104,10 @@ class FullTextError(DailyPapersError):
 
 class Unavailable(FullTextError):
     """arXiv does not have this rendering (404): remembered, not asked for again."""
+
+
+class ArxivUnreachable(FullTextError):
+    """arXiv could not be reached: this download failed, and the run asks it no more."""
 
 
 class ExtractionFailed(FullTextError):

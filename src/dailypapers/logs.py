@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import time
+from typing import TYPE_CHECKING
 
 from dailypapers.errors import DailyPapersError
 from dailypapers.text import strip_userinfo
+
+if TYPE_CHECKING:
+    from dailypapers.console import Console
 
 log = logging.getLogger("dailypapers")
 FIELDS = ("paper", "date", "lang", "model", "event", "reason", "tokens", "cost", "attempts", "url", "path", "hint")
@@ -37,18 +40,34 @@ class _Text(logging.Formatter):
         return strip_userinfo(super().format(record))
 
 
-def configure(fmt: str = "text", level: str | None = None) -> None:
-    """Log to stderr as `text` or `json` lines, at `level` (default: warning for text, info for json,
-    where every paper's event is a line)."""
-    handler = logging.StreamHandler(sys.stderr)
-    if fmt == "json":
-        handler.setFormatter(JSONLines())
-    else:
-        handler.setFormatter(_Text("%(levelname)s %(message)s"))
+class _ToConsole(logging.Handler):
+    """Hands each formatted record to the command's console, which owns stderr."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__()
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.console.quiet and record.levelno < logging.ERROR:
+            return
+        try:
+            self.console.write_line(self.format(record))
+        except Exception:
+            self.handleError(record)
+
+
+def configure(fmt: str = "text", level: str | None = None, console: Console | None = None) -> None:
+    """Log as `text` or `json` lines through `console` (a new one on stderr if none), at `level`
+    (default: error for text, info for json)."""
+    from dailypapers.console import Console
+
+    handler = _ToConsole(console or Console(fmt=fmt))
+    handler.setFormatter(JSONLines() if fmt == "json" else _Text("%(levelname)s %(message)s"))
     log.handlers[:] = [handler]
     log.propagate = False
-    # In text mode the progress lines already say what happened; the log adds warnings.
-    log.setLevel((level or ("info" if fmt == "json" else "warning")).upper())
+    # In text mode the command's own report says what happened to each paper, once; the log adds
+    # errors only. In JSON every paper's event is a line.
+    log.setLevel((level or ("info" if fmt == "json" else "error")).upper())
 
 
 def event(level: int, message: str, *, error: BaseException | None = None, **fields: object) -> None:

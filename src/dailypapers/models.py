@@ -11,8 +11,6 @@ SECTION_LABELS = ("What's New", "Technical Details", "Performance Highlights")
 # JSON keys the LLM answers with, in the order of SECTION_LABELS.
 SECTION_KEYS = ("whats_new", "technical_details", "performance_highlights")
 VIDEO_SUFFIXES = (".mp4", ".webm")
-# The languages prompts and checks name (any other code works, named by its code).
-LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh": "Chinese"}
 
 T = TypeVar("T")
 
@@ -247,7 +245,8 @@ class Failure:
     code: str = "error"
 
 
-# Why a paper was not summarized, in a word each (Failure.code).
+# Why a paper was not summarized (Failure.code), or what befell a whole day (DayLedger.events), in a
+# word each.
 REASON_CODES = {
     "no-text": "no text could be read (not even the abstract)",
     "llm-refused": "the LLM provider refused the credentials",
@@ -259,6 +258,9 @@ REASON_CODES = {
     "interrupted": "not attempted: the run was interrupted",
     "store": "the answer could not be stored",
     "plugin-bug": "a backend plugin raised an unexpected error",
+    "arxiv-unreachable": "arXiv could not be reached: no metadata or full text, so less (or no) text was read",
+    "not-listed-yet": "nothing was listed for the day yet, so the run stepped back to the day before",
+    "listing-failed": "the day's listing could not be read from its source",
     "error": "another error",
 }
 
@@ -277,11 +279,19 @@ class DayLedger:
     published: list[tuple[str, str, str]] = field(default_factory=list)  # (target, channel, when, ISO UTC)
     warnings: list[str] = field(default_factory=list)  # a weekday with no papers, too many failures, ...
     runs: int = 0
+    events: list[tuple[str, str, str]] = field(default_factory=list)  # (code, detail, when ISO UTC): a step back, ...
 
     @property
     def missing(self) -> int:
         """Papers listed but neither summarized nor failed (not tried yet)."""
         return max(0, self.listed - self.summarized - len(self.failed))
+
+    def failed_by_code(self) -> dict[str, int]:
+        """How many papers failed for each reason code, the most frequent first."""
+        counts: dict[str, int] = {}
+        for f in self.failed:
+            counts[f.code] = counts.get(f.code, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
 @dataclass
@@ -300,3 +310,4 @@ class Digest:
     date: str
     lang: str
     entries: list[DigestEntry]
+    ledger: DayLedger | None = None  # what happened to the day, for footers (never in the Markdown)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -38,21 +37,22 @@ class PlainProgress:
 
 
 class RichProgress:
-    """A progress bar on a terminal (rich)."""
+    """A progress bar on a terminal (rich). Each step is a line of its own; `console` is the rich
+    console every other message goes through too, so they print above the bar."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, console: Any = None) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                             TimeRemainingColumn(), TextColumn("{task.fields[note]}"),
-                             console=Console(file=stream), transient=False)
+                             TimeElapsedColumn(), TextColumn("{task.fields[note]}"),
+                             console=console or Console(file=stream), transient=False)
         self._task: TaskID | None = None
 
     def start(self, label: str, total: int) -> None:
-        """Show a bar for a step of `total` items, named `label`."""
+        """Show a bar for a step of `total` items (0: not known yet), named `label`."""
         self._bar.start()
-        self._task = self._bar.add_task(label, total=total, note="")
+        self._task = self._bar.add_task(label, total=total or None, note="")
 
     def advance(self, note: str = "") -> None:
         """One item done; `note` is shown next to the bar."""
@@ -60,7 +60,11 @@ class RichProgress:
         self._bar.update(self._task, advance=1, note=note)
 
     def stop(self) -> None:
-        """Stop drawing the bar (it stays on the screen)."""
+        """Stop drawing the bar (it stays on the screen, complete)."""
+        if self._task is not None:
+            task = self._bar.tasks[-1]
+            if task.total is None:
+                self._bar.update(self._task, total=task.completed)
         self._bar.stop()
 
 
@@ -75,10 +79,3 @@ class NoProgress:
 
     def stop(self) -> None:
         """Show nothing."""
-
-
-def for_stream(stream: TextIO = sys.stderr, quiet: bool = False) -> Progress:
-    """Progress for `stream`: a bar on a terminal, plain lines elsewhere, nothing when `quiet`."""
-    if quiet:
-        return NoProgress()
-    return RichProgress(stream) if stream.isatty() else PlainProgress(stream)

@@ -41,7 +41,8 @@ from dailypapers.checks import HARD, Finding
 from dailypapers.checks._text import clip, count_scripts, nfkc, section_name
 from dailypapers.checks.language import dominant_language
 from dailypapers.checks.terms import STOPWORDS, source_terms, words
-from dailypapers.models import LANGUAGE_NAMES, Section
+from dailypapers.languages import english_name
+from dailypapers.models import Section
 
 RULE = "injection"
 
@@ -324,7 +325,7 @@ def _obeyed(text: str, src: SourceInjections, lang: str) -> str | None:
         if asked:
             want = asked.group(1).title()
             got = dominant_language(count_scripts(text))
-            if got == want and LANGUAGE_NAMES.get(lang) != want:
+            if got == want and english_name(lang) != want:
                 return f"{where}: it is written in {want}"
     return None
 

@@ -30,7 +30,8 @@ from dailypapers.checks._text import (
     section_name,
     split_sentences,
 )
-from dailypapers.models import LANGUAGE_NAMES, Section
+from dailypapers.languages import english_name
+from dailypapers.models import Section
 
 RULE = "language"
 MIN_SHARE = 0.3
@@ -67,12 +68,12 @@ def check_language(sections: list[Section], lang: str, source: str = "") -> list
         foreign = _foreign_sentence(text, targets)
         if foreign:
             findings.append(Finding(RULE, HARD, f"{name}: the sentence {clip(foreign)!r} is in English, "
-                                    f"not {LANGUAGE_NAMES.get(lang, lang)}", name))
+                                    f"not {english_name(lang)}", name))
         leaks = _leaks(text, lang, targets, src)
         if leaks:
             shown = ", ".join(f"{what} {clip(run, 20)!r}" for what, run in leaks[:3])
             findings.append(Finding(RULE, HARD, f"{name}: text leaks into another script: {shown} "
-                                    f"in {LANGUAGE_NAMES.get(lang, lang)} text", name))
+                                    f"in {english_name(lang)} text", name))
     return findings
 
 
@@ -95,7 +96,7 @@ def _wrong_language(text: str, lang: str, targets: tuple[str, ...]) -> str | Non
     if total < MIN_LETTERS:
         return None  # too little text to tell (a placeholder, a figure): the shape rule speaks
     target = sum(_weighted(counts, k) for k in targets)
-    want = LANGUAGE_NAMES.get(lang, lang)
+    want = english_name(lang)
     if target / total < MIN_SHARE:
         got = dominant_language(counts)
         return f"written in {got}, not {want} ({clip(text, 40)!r})"

@@ -16,7 +16,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from dailypapers.errors import DownloadRefused, ExtractionFailed, FullTextError, GaveUp, LimitExceeded, Unavailable
+from dailypapers.errors import (
+    ArxivUnreachable,
+    DownloadRefused,
+    ExtractionFailed,
+    FullTextError,
+    GaveUp,
+    LimitExceeded,
+    Unavailable,
+)
 from dailypapers.fulltext.budget import select
 from dailypapers.fulltext.sandbox import Extracted, ExtractLimits, extract_page
 from dailypapers.fulltext.sections import render_sections
@@ -97,14 +105,14 @@ class FullTextFetcher:
                 raise FullTextError(f"{bad.read_text(encoding='utf-8', errors='replace')} (remembered)",
                                     paper_id=paper.id)
         if self.unreachable:
-            raise FullTextError(f"{paper.id}: skipped {kind}: {self.unreachable}", paper_id=paper.id)
+            raise ArxivUnreachable(f"{paper.id}: skipped {kind}: {self.unreachable}", paper_id=paper.id)
         url = f"{self.arxiv_url}/{kind}/{ref}"
         shown = strip_userinfo(url)
         try:
             response = request(self.client, "GET", url, self.policy, limits=self.limits[kind], gate=self.gate)
         except GaveUp as e:
             self.unreachable = f"arXiv at {self.arxiv_url} could not be reached ({e})"
-            raise FullTextError(f"{paper.id}: {url}: {e}", paper_id=paper.id, url=shown)
+            raise ArxivUnreachable(f"{paper.id}: {url}: {e}", paper_id=paper.id, url=shown)
         except (DownloadRefused, LimitExceeded) as e:
             raise FullTextError(f"{paper.id}: {e}", paper_id=paper.id, url=shown)
         if response.status_code == 404:
@@ -145,14 +153,18 @@ class TextSource(Protocol):
 
 
 def read_text(fetcher: TextSource, paper: Paper, sources: tuple[str, ...] = SOURCES,
-              max_tokens: int | None = None) -> tuple[PaperText, list[str]]:
-    """The first source that gives text, cut to the budget; and why the earlier ones did not."""
+              max_tokens: int | None = None,
+              errors: list[tuple[str, FullTextError]] | None = None) -> tuple[PaperText, list[str]]:
+    """The first source that gives text, cut to the budget; and why the earlier ones did not (as
+    text, and as the errors themselves in `errors` when given)."""
     problems: list[str] = []
     for source in sources:
         try:
             sections = fetcher.sections(paper, source)
         except FullTextError as e:
             problems.append(f"{source}: {e}")
+            if errors is not None:
+                errors.append((source, e))
             continue
         return budgeted(paper.id, source, sections, max_tokens), problems
     raise FullTextError(f"{paper.id}: no text to read: " + "; ".join(problems), paper_id=paper.id)

@@ -7,6 +7,7 @@ their public API, so callers write `from dailypapers import pipeline` and `pipel
     texts      the text each summary reads (stored, HTML, PDF, abstract), within the budget
     summarize  a day's summaries: workers, checks, repair, the budget, Ctrl-C
     review     check, eval, stats: looking back at what is stored
+    ledger     what happened to a day in a language, and its warnings ("why did nothing arrive?")
     output     digests from the store, rendered; import of a digest file
     deliver    the site, e-mail and chat, each target on its own
     day        run_days, summarize_days, publish_day: the workflow, under the run lock
@@ -18,9 +19,12 @@ sends no mail). Must not import: `cli`. Reports through events, never by printin
 
 from dailypapers.pipeline.day import DayRun, RunReport, digest_path, publish_day, run_days, summarize_days
 from dailypapers.pipeline.deliver import (
+                                          ALERT,
                                           PUBLISHED,
                                           PublishReport,
                                           StoreJournal,
+                                          alert,
+                                          alert_publishers,
                                           build_site,
                                           deliver,
                                           describe,
@@ -28,7 +32,9 @@ from dailypapers.pipeline.deliver import (
                                           publish,
 )
 from dailypapers.pipeline.events import (
+                                          Alerted,
                                           Collect,
+                                          EmptyDay,
                                           Fetched,
                                           Published,
                                           Reporter,
@@ -37,9 +43,20 @@ from dailypapers.pipeline.events import (
                                           Summarized,
                                           TargetFailed,
                                           Waiting,
+                                          Warned,
                                           Written,
 )
 from dailypapers.pipeline.fetch import FetchReport, fetch
+from dailypapers.pipeline.ledger import (
+                                          FAILED_SHARE,
+                                          alert_targets,
+                                          alert_text,
+                                          day_ledger,
+                                          day_ledgers,
+                                          ledger_json,
+                                          warn,
+                                          warnings,
+)
 from dailypapers.pipeline.output import (
                                           ImportReport,
                                           digest,
@@ -64,6 +81,7 @@ from dailypapers.pipeline.summarize import (
                                           ANSWER_TOKENS,
                                           SummarizeReport,
                                           evidence_for,
+                                          group_failures,
                                           quality_checker,
                                           summarize,
                                           summary_key,
@@ -83,13 +101,15 @@ from dailypapers.pipeline.wiring import (
 )
 
 __all__ = [
-    "ANSWER_TOKENS", "MIN_TEXT_TOKENS", "PUBLISHED", "CheckRow", "Collect", "DayRun", "EvalReport", "FetchReport",
-    "Fetched", "ImportReport", "PublishReport", "Published", "Reporter", "RunReport", "SiteBuilt", "SteppedBack",
-    "StoreJournal", "SummarizeReport", "Summarized", "TargetFailed", "TextReader", "Waiting", "Written",
-    "arxiv_client", "arxiv_gate", "build_site", "check_day", "check_targets", "deliver", "describe", "digest",
-    "digest_json", "digest_path", "evaluate_digest", "evidence_for", "feed_digests", "fetch", "get_backend",
-    "import_digest", "is_archive", "list_json", "make_source", "open_store", "paper_text", "publish",
-    "publish_day", "publish_targets", "publisher", "quality_checker", "render", "run_budget", "run_days",
-    "run_targets", "site_days", "source_sections", "source_text", "stats", "summarize", "summarize_days",
-    "summary_key", "write_atomic",
+    "ALERT", "ANSWER_TOKENS", "FAILED_SHARE", "MIN_TEXT_TOKENS", "PUBLISHED", "Alerted", "CheckRow", "Collect",
+    "DayRun", "EmptyDay", "EvalReport", "FetchReport", "Fetched", "ImportReport", "PublishReport", "Published",
+    "Reporter",
+    "RunReport", "SiteBuilt", "SteppedBack", "StoreJournal", "SummarizeReport", "Summarized", "TargetFailed", "Warned",
+    "TextReader", "Waiting", "Written", "alert", "alert_publishers", "alert_targets", "alert_text",
+    "arxiv_client", "arxiv_gate", "build_site", "check_day", "check_targets", "day_ledger", "day_ledgers",
+    "deliver", "describe", "digest", "digest_json", "digest_path", "evaluate_digest", "evidence_for",
+    "feed_digests", "fetch", "get_backend", "group_failures", "import_digest", "is_archive", "ledger_json", "list_json",
+    "make_source", "open_store", "paper_text", "publish", "publish_day", "publish_targets", "publisher",
+    "quality_checker", "render", "run_budget", "run_days", "run_targets", "site_days", "source_sections",
+    "source_text", "stats", "summarize", "summarize_days", "summary_key", "warn", "warnings", "write_atomic",
 ]

@@ -9,6 +9,9 @@ The rules live here, not in the CLI:
   publishers (the site) once, at the end.
 - The digest of a day goes to `output`, else HOME/out/DATE.LANG.md; for a range, `output` is a
   folder. It is written through a temporary file.
+- A day with no papers writes no digest and says why: a weekend, a holiday (the `holidays`
+  setting), the future; those are not failures, a weekday with none is (unless `empty_weekday`
+  is "ok").
 - A budget holds across the days of a run; a run stopped (the budget, the provider failing) does
   not go on to the next day.
 """
@@ -24,12 +27,13 @@ from dailypapers.config import Settings
 from dailypapers.errors import ConfigError
 from dailypapers.lock import RunLock
 from dailypapers.models import Digest
-from dailypapers.pipeline.deliver import deliver, is_archive
-from dailypapers.pipeline.events import Collect, Fetched, Reporter, SteppedBack, Summarized, Waiting, Written
+from dailypapers.pipeline.deliver import alert, alert_publishers, deliver, is_archive
+from dailypapers.pipeline.events import Collect, EmptyDay, Fetched, Reporter, SteppedBack, Summarized, Waiting, Written
 from dailypapers.pipeline.fetch import FetchReport, fetch
+from dailypapers.pipeline.ledger import HOLIDAY, day_ledger, no_papers_expected, warn
 from dailypapers.pipeline.output import digest, render, write_atomic
 from dailypapers.pipeline.summarize import SummarizeReport, summarize
-from dailypapers.pipeline.wiring import get_backend, open_store, publisher, run_budget, run_targets
+from dailypapers.pipeline.wiring import get_backend, open_store, preflight, publisher, run_budget, run_targets
 from dailypapers.progress import NoProgress
 from dailypapers.summarize.backends import Backend
 
@@ -42,7 +46,7 @@ class DayRun:
     fetched: FetchReport
     summarized: SummarizeReport
     digest: Digest
-    path: Path
+    path: Path | None  # None: no digest written (a day with no papers)
 
 
 @dataclass
@@ -52,6 +56,7 @@ class RunReport:
     days: list[DayRun] = field(default_factory=list)
     failed: bool = False
     stopped: str | None = None  # why the run stopped early (the budget, the provider), if it did
+    warnings: list[str] = field(default_factory=list)  # the days' ledger warnings ("DATE [LANG]: ...")
 
 
 def lock_for(settings: Settings, reporter: Reporter) -> RunLock:
@@ -80,11 +85,13 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
     if ranged and output is not None and output.suffix:
         raise ConfigError("with --since/--until, -o names a folder (one digest per day)")
     backend = backend or get_backend(settings.llm, settings)
+    preflight(backend)  # a wrong key or no server: one line, before any other work
     spend = run_budget(settings, backend)
     backfill = len(days) > 1
     pubs = [publisher(settings, t) for t in run_targets(settings)]  # bad settings stop all, first
     if backfill:  # no mail or chat for old days
         pubs = [p for p in pubs if is_archive(p)]
+    alerts = [] if backfill else alert_publishers(settings)
     result = RunReport()
     with lock_for(settings, reporter):
         store = open_store(settings)
@@ -92,20 +99,30 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
         progress.start(f"run {days[0]}..{days[-1]} [{settings.lang}]", len(days))
         try:
             for day in days:
+                if day > settings.today():  # nothing to ask for yet
+                    result.failed = _empty_day(store, settings, day, reporter) or result.failed
+                    progress.advance(f"{day}: in the future")
+                    continue
                 one = _run_day(store, settings, backend, source, day, step_back and not backfill,
                                backfill, spend, reporter)
-                one.path = digest_path(settings, one.digest.date, output, ranged)
-                write_atomic(render(one.digest), one.path)
-                reporter.event(Written(one.path, one.digest))
                 result.days.append(one)
+                if one.fetched.listed == 0 and not one.digest.entries:
+                    result.failed = _empty_day(store, settings, one.date, reporter) or result.failed
+                else:
+                    one.path = digest_path(settings, one.digest.date, output, ranged)
+                    write_atomic(render(one.digest), one.path)
+                    reporter.event(Written(one.path, one.digest))
                 result.failed = result.failed or bool(one.summarized.failures)
+                ledger = day_ledger(store, one.digest.date, settings.lang)
+                result.warnings += warn(ledger, reporter)
+                result.failed = alert(store, ledger, alerts, reporter) or result.failed
                 tokens = one.summarized.usage.prompt_tokens + one.summarized.usage.completion_tokens
                 cost = "" if one.summarized.cost is None else f", ${spend.spent:.4f} so far"
                 progress.advance(f"{day}: {one.summarized.done} summarized, {tokens} tokens{cost}")
                 if one.summarized.stopped:
                     result.stopped = one.summarized.stopped
                     break
-                if not backfill and pubs:
+                if not backfill and pubs and one.path is not None:
                     result.failed = deliver(store, settings, one.digest.date, pubs, reporter,
                                             update=settings.publish_updates) or result.failed
             if backfill and pubs:
@@ -115,19 +132,33 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
     return result
 
 
+def _empty_day(store: Any, settings: Settings, day: str, reporter: Reporter) -> bool:
+    """A day with no papers: no digest is written; says why (events.EmptyDay) and returns whether
+    that is a failure (a weekday that should have papers, unless `empty_weekday` is "ok")."""
+    why = no_papers_expected(settings, day)
+    if why and day in settings.holidays:
+        store.record_day_event(day, HOLIDAY, why, settings.lang)
+    expected = why is None
+    reporter.event(EmptyDay(day, why or f"no papers listed on {day}, a {dt.date.fromisoformat(day):%A}",
+                            expected))
+    return expected and settings.empty_weekday == "fail"
+
+
 def _run_day(store: Any, settings: Settings, backend: Backend, source: str, day: str, step_back: bool,
              quiet: bool, spend: Any, reporter: Reporter) -> DayRun:
     f = fetch(store, settings, day, source)
     if f.listed == 0 and step_back:
         previous = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
         reporter.event(SteppedBack(day, previous))
+        store.record_day_event(day, "not-listed-yet", f"nothing listed yet; the run went on with {previous}",
+                               settings.lang)
         day = previous
         f = fetch(store, settings, day, source)
     reporter.event(Fetched(f, source))
     report = summarize(store, settings, day, settings.lang, backend,
                        progress=NoProgress() if quiet else reporter.progress(), budget=spend)
     reporter.event(Summarized(report))
-    return DayRun(day, f, report, digest(store, day, settings.lang, backend.model_id), Path())
+    return DayRun(day, f, report, digest(store, day, settings.lang, backend.model_id), None)
 
 
 def summarize_days(settings: Settings, days: list[str], reporter: Reporter | None = None, force: bool = False,
@@ -136,6 +167,7 @@ def summarize_days(settings: Settings, days: list[str], reporter: Reporter | Non
     all; a run stopped (the budget, the provider) does not go on to the next day."""
     reporter = reporter or Collect()
     backend = backend or get_backend(settings.llm, settings)
+    preflight(backend)  # a wrong key or no server: one line, before any other work
     spend = run_budget(settings, backend)
     reports = []
     with lock_for(settings, reporter):

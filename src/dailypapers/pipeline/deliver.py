@@ -14,14 +14,18 @@ from typing import Any
 
 from dailypapers.config import Settings
 from dailypapers.errors import ConfigError, DailyPapersError, PublishError
-from dailypapers.pipeline.events import Published, Reporter, SiteBuilt, TargetFailed
+from dailypapers.models import DayLedger
+from dailypapers.pipeline.events import Alerted, Published, Reporter, SiteBuilt, TargetFailed
+from dailypapers.pipeline.ledger import alert_targets, alert_text
 from dailypapers.pipeline.output import digest, site_days
 from dailypapers.pipeline.wiring import publisher
 from dailypapers.progress import Progress
 from dailypapers.publish.site import SiteReport
 from dailypapers.store import Store
+from dailypapers.store.schema import WHOLE_DAY
 
-PUBLISHED = "*"  # the part recorded once a whole day was sent to a target and channel
+PUBLISHED = WHOLE_DAY  # the part recorded once a whole day was sent to a target and channel
+ALERT = "alert"  # the part an alert is recorded as: one per day, language, target and channel
 
 
 @dataclass
@@ -74,12 +78,12 @@ def publish(store: Store, settings: Settings, date: str, lang: str, pub: Any, ag
                         else f"the store has no papers for {date}: nothing to send (run fetch and summarize first)")
         return report
     if again:
-        store.forget_publication(pub.target, pub.channel, date, lang)
+        store.forget_publication(pub.target, pub.channel, date, lang, keep=(ALERT,))
     journal = StoreJournal(store, pub.target, pub.channel, date, lang)
     if journal.sent(PUBLISHED) is not None and not (update and pub.target != "email"):
         report.already = True
         return report
-    report.resumed = len(journal.parts)
+    report.resumed = len(set(journal.parts) - {ALERT})
     try:
         report.sent = pub.publish(d, journal)
     except PublishError as e:
@@ -127,6 +131,39 @@ def deliver(store: Store, settings: Settings, date: str, pubs: list[Any], report
             getattr(pub, "close", lambda: None)()
         reporter.event(Published(report))
         failed = failed or report.error is not None
+    return failed
+
+
+def alert_publishers(settings: Settings) -> list[Any]:
+    """The publishers of the `alert` setting, each one that can post a one-line alert (a chat
+    service); ConfigError for any other."""
+    pubs = [publisher(settings, target) for target in alert_targets(settings)]
+    cannot = [p.target for p in pubs if not callable(getattr(p, "alert", None))]
+    if cannot:
+        raise ConfigError(f"alert: {', '.join(cannot)} cannot post an alert; name chat targets "
+                          "(slack, discord, telegram)")
+    return pubs
+
+
+def alert(store: Store, ledger: DayLedger, pubs: list[Any], reporter: Reporter) -> bool:
+    """Post the day's warnings as one line to each alert publisher, at most once per day, language,
+    target and channel (the publish journal's ALERT part); returns whether any failed. Nothing is
+    posted for a day without warnings."""
+    failed = False
+    for pub in pubs:
+        try:
+            journal = StoreJournal(store, pub.target, pub.channel, ledger.date, ledger.lang)
+            if ledger.warnings and journal.sent(ALERT) is None:
+                text = alert_text(ledger)
+                journal.record(ALERT, pub.alert(text), {"warnings": len(ledger.warnings)})
+                reporter.event(Alerted(pub.target, pub.channel, ledger.date, ledger.lang, text))
+        except ConfigError:
+            raise
+        except Exception as e:
+            reporter.event(TargetFailed(pub.target, f"alert: {describe(e)}"))
+            failed = True
+        finally:
+            getattr(pub, "close", lambda: None)()
     return failed
 
 

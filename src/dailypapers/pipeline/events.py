@@ -80,6 +80,37 @@ class TargetFailed:
     reason: str
 
 
+@dataclass(frozen=True)
+class EmptyDay:
+    """A day had no papers, so no digest was written: `why` says so in one line; `expected`: the
+    day should have had papers (a weekday that is not a holiday)."""
+
+    date: str
+    why: str
+    expected: bool
+
+
+@dataclass(frozen=True)
+class Warned:
+    """A day's ledger has a warning (a weekday with no papers, too many failed): `message` names
+    the day and language."""
+
+    date: str
+    lang: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Alerted:
+    """A day with warnings was posted as a one-line alert to a chat target and channel (`alert`)."""
+
+    target: str
+    channel: str
+    date: str
+    lang: str
+    text: str
+
+
 class Reporter(Protocol):
     """Where the workflow's events go, and the progress display for its long steps."""
 

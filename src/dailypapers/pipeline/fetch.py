@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dailypapers.config import Settings
+from dailypapers.errors import HTTPProblem, SourceError
 from dailypapers.pipeline.wiring import make_source
 from dailypapers.store import Store
 
@@ -25,7 +26,11 @@ def fetch(store: Store, settings: Settings, date: str, source: str = "hf",
           categories: list[str] | None = None, ids: list[str] | None = None) -> FetchReport:
     """Read the day's listing from `source` and store it (again: upvotes refreshed, new papers added)."""
     src = make_source(source, settings, categories, ids)
-    listing = src.fetch_day(date)
+    try:
+        listing = src.fetch_day(date)
+    except (SourceError, HTTPProblem) as e:  # the source's failure is the day's, in its ledger
+        store.record_day_event(date, "listing-failed", f"{source}: {e}")
+        raise
     added, updated = store.save_listing(listing)
     return FetchReport(date, len(listing.entries), added, updated, list(getattr(src, "missing", [])),
                        listing.warnings)

@@ -11,16 +11,18 @@ from typing import Any
 from dailypapers import langdetect
 from dailypapers.errors import ConfigError
 from dailypapers.models import Digest, DigestEntry, Listing, ListingEntry, Paper, Summary, SummaryKey
+from dailypapers.pipeline.ledger import day_ledger, day_ledgers
 from dailypapers.render import markdown
 from dailypapers.render.site import SiteDay, SiteEntry
 from dailypapers.store import Store
 
 
 def digest(store: Store, date: str, lang: str, model: str | None = None) -> Digest:
-    """The day's papers in listing order, each with its newest summary in `lang` (by `model`)."""
+    """The day's papers in listing order, each with its newest summary in `lang` (by `model`), and
+    the day's ledger (for the footers of feeds and e-mail; the Markdown leaves it out)."""
     entries = [DigestEntry(e.paper, e.upvotes, store.latest_summary(e.paper.id, lang, model))
                for e in store.day(date)]
-    return Digest(date, lang, entries)
+    return Digest(date, lang, entries, day_ledger(store, date, lang))
 
 
 def feed_digests(store: Store, lang: str, days: int = 30, model: str | None = None,
@@ -32,7 +34,7 @@ def feed_digests(store: Store, lang: str, days: int = 30, model: str | None = No
 
 
 def render(d: Digest, fmt: str = "markdown") -> str:
-    """The digest as FORMAT.md Markdown or as JSON."""
+    """The digest as Markdown (docs/format.md) or as JSON."""
     if fmt == "markdown":
         return markdown.render(d)
     if fmt == "json":
@@ -92,9 +94,11 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)  # lines skipped because they could not be read
 
 
-def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportReport:
-    """Read a FORMAT.md digest (or an older variant) into the store; the language is detected
-    from the text unless given. Importing the same file again changes nothing."""
+def import_digest(store: Store, path: Path, lang: str | None = None, model: str = "import") -> ImportReport:
+    """Read a digest in the layout of docs/format.md (or an older variant) into the store; the
+    language is detected from the text unless given. Each summary is keyed as imported (text
+    source "import"), under `model` (the demo's shipped summaries say "sample"). Importing the
+    same file again changes nothing."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -112,7 +116,7 @@ def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportRe
         for p in day.papers:
             if p.sections:
                 version = (store.paper(p.id) or Paper(p.id, p.title)).version or 0
-                key = SummaryKey(p.id, version, "import", lang, "import", "import")
+                key = SummaryKey(p.id, version, "import", lang, model, "import")
                 if any(s.key == key and s.sections == p.sections for s in store.summaries_for(p.id, lang)):
                     continue  # the same text imported again: keep the summary (and its date) as it is
                 store.save_summary(Summary(key, p.sections), replace=True)
@@ -124,17 +128,21 @@ def import_digest(store: Store, path: Path, lang: str | None = None) -> ImportRe
 
 def site_days(store: Store) -> list[SiteDay]:
     """Every day the store holds, each paper with all its summaries (every language, newest
-    first), for the site."""
+    first), and the day's ledger in each language that has summaries, for the site. A day with a
+    ledger but no papers (nothing listed: a step back, a listing that failed) comes with no entries."""
     summaries: dict[str, list[Summary]] = {}
-    days = []
+    days = {}
     for date, _ in store.days():
         entries = []
         for e in store.day(date):
             if e.paper.id not in summaries:
                 summaries[e.paper.id] = store.summaries_for(e.paper.id)
             entries.append(SiteEntry(e.paper, e.upvotes, summaries[e.paper.id]))
-        days.append(SiteDay(date, entries))
-    return days
+        days[date] = SiteDay(date, entries)
+    langs = sorted({s.key.lang for found in summaries.values() for s in found})
+    for ledger in day_ledgers(store, langs=langs):
+        days.setdefault(ledger.date, SiteDay(ledger.date, [])).ledgers[ledger.lang] = ledger
+    return [days[date] for date in sorted(days)]
 
 
 def write_atomic(text: str, output: Path) -> None:

@@ -139,7 +139,7 @@ def evaluate_digest(store: Store, settings: Settings, path: Path, lang: str | No
                 text, name = "", "none"
         rows.append(evaluate_paper(ref.id, paper.title or ref.title, ref.sections,
                                    ours.sections if ours else None, text, name, lang))
-    return EvalReport(lang, rows, overall(rows), reader.notes)
+    return EvalReport(lang, rows, overall(rows), reader.summary_notes())
 
 
 def _our_summary(store: Store, paper_id: str, lang: str, model: str | None) -> Summary | None:

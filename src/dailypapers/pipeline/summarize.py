@@ -55,7 +55,8 @@ class SummarizeReport:
     model: str
     done: int = 0
     skipped: int = 0
-    repaired: int = 0
+    repaired: int = 0  # papers published after the checks sent an answer back for repair
+    json_retries: int = 0  # papers whose answer was asked for again because it was not valid JSON
     failures: list[Failure] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     notes: list[str] = field(default_factory=list)  # what the reader could not do (kept going)
@@ -134,10 +135,12 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
                         settings.max_consecutive_failures, budget, prices)
     finally:
         progress.stop()
-        report.notes = reader.notes
+        report.notes = reader.summary_notes()
         try:
             for f in report.failures:
                 store.record_failure(run_id, f, "summarize")
+            if reader.unreachable:
+                store.record_day_event(date, "arxiv-unreachable", reader.unreachable, lang, run_id)
             store.finish_run(run_id, "failed" if report.failures else "ok", report.done, report.usage, report.cost)
         except StoreError as e:  # the record of the run is lost (a full disk); the report still says it all
             report.notes.append(f"the record of this run could not be written: {e}")
@@ -169,7 +172,8 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                     queue.pop()
                     why = str(e) if isinstance(e, DailyPapersError) else \
                         f"its text could not be read ({type(e).__name__}: {e})"
-                    report.failures.append(Failure(paper.id, why, "no-text"))
+                    report.failures.append(Failure(paper.id, why, "arxiv-unreachable" if reader.unreachable
+                                                   else "no-text"))
                     progress.advance(f"{paper.id} failed")
                     continue
                 estimate = budget.estimate(_prompt_tokens(paper, text, report.lang) + ANSWER_TOKENS,
@@ -302,7 +306,7 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
     except StoreError as e:  # a full disk, a damaged file: the answer was paid for and is lost; say so
         report.failures.append(Failure(job.paper.id, f"the answer could not be stored: {e}", "store"))
         progress.advance(f"{job.paper.id} failed")
-        logs.event(logging.ERROR, f"{job.paper.id}: the answer could not be stored: {e}", event="failed",
+        logs.event(logging.WARNING, f"{job.paper.id}: the answer could not be stored: {e}", event="failed",
                    paper=job.paper.id, date=report.date, lang=report.lang, model=key.model, reason=str(e), error=e)
         return None
     logs.event(logging.INFO, f"{job.paper.id} summarized", event="summarized", paper=job.paper.id,
@@ -310,7 +314,8 @@ def _collect(store: Store, future: Future[Any], job: Job, key: SummaryKey, repor
                tokens=draft.usage.prompt_tokens + draft.usage.completion_tokens)
     report.consecutive_errors = 0
     report.done += 1
-    report.repaired += int(draft.repaired)
+    report.repaired += int(draft.check_repairs > 0)
+    report.json_retries += int(draft.json_retries > 0)
     progress.advance(f"{job.paper.id} ok")
     return None
 
@@ -357,3 +362,14 @@ def failure_code(e: DailyPapersError) -> str:
     if isinstance(e, LLMError):
         return "llm-error"
     return "error"
+
+
+def group_failures(failures: list[Failure]) -> list[tuple[str, str, list[str]]]:
+    """The failures grouped by what went wrong: (code, reason, paper ids), the reason worded as
+    for the first paper with its id left out, so that twenty papers refused for the same key
+    are one line."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for f in failures:
+        reason = f.reason.replace(f"{f.paper_id}: ", "").replace(f.paper_id, "ID")
+        groups.setdefault((f.code, reason), []).append(f.paper_id)
+    return [(code, reason, ids) for (code, reason), ids in groups.items()]

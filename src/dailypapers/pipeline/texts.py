@@ -4,7 +4,7 @@ PDF (downloaded politely, cached, read in a limited child), else the abstract, c
 from __future__ import annotations
 
 from dailypapers.config import Settings
-from dailypapers.errors import ConfigError, FullTextError, SourceError
+from dailypapers.errors import ArxivUnreachable, ConfigError, ExtractionFailed, FullTextError, SourceError, Unavailable
 from dailypapers.fulltext.fetch import FullTextFetcher, read_text
 from dailypapers.http import RetryPolicy
 from dailypapers.models import Paper, PaperText, TextSection
@@ -32,11 +32,17 @@ class TextReader:
                                        max_pdf_bytes=int(settings.max_pdf_mb * 1024 * 1024),
                                        timeout=settings.timeout, policy=policy)
         self.notes: list[str] = []
+        self.fallbacks: list[tuple[str, str, tuple[str, ...]]] = []  # (paper id, source read, why not the others)
 
     @property
     def needs_arxiv(self) -> bool:
         """Whether a source besides the abstract is tried (so arXiv is asked)."""
         return any(s != "abstract" for s in self.sources)
+
+    @property
+    def unreachable(self) -> str | None:
+        """Why arXiv could not be reached (its metadata or downloads) by this reader, or None."""
+        return self.fetcher.unreachable
 
     def complete_metadata(self, papers: list[Paper]) -> list[Paper]:
         """Ask arXiv for the version and metadata of papers that lack them (one request per 100)."""
@@ -71,10 +77,38 @@ class TextReader:
         """The first source that gives text, cut so that the whole prompt (instructions and title
         included) keeps to the budget; the sources that failed before it become a note."""
         budget = max(MIN_TEXT_TOKENS, self.max_tokens - overhead_tokens(paper))
-        text, problems = read_text(self, paper, sources or self.sources, budget)
-        if problems:
-            self.notes.append(f"{paper.id} read the {text.source}: " + "; ".join(problems))
+        errors: list[tuple[str, FullTextError]] = []
+        text, _ = read_text(self, paper, sources or self.sources, budget, errors)
+        if errors:
+            why = tuple(dict.fromkeys(self._why_not(paper, source, e) for source, e in errors))
+            self.fallbacks.append((paper.id, text.source, why))
         return text
+
+    def _why_not(self, paper: Paper, source: str, e: FullTextError) -> str:
+        """Why a source gave no text, in words the same for every paper it happened to."""
+        name = source.upper()
+        detail = str(e).replace(f"{paper.id} ({source}): ", "").replace(f"{paper.id}: ", "")
+        detail = detail.replace(f"{paper.id}v{paper.version}", "ID").replace(paper.id, "ID")
+        if isinstance(e, ArxivUnreachable):
+            return f"arXiv could not be reached ({self.fetcher.unreachable or e})"
+        if isinstance(e, Unavailable):
+            return f"arXiv has no {name} for them (HTTP 404)"
+        if isinstance(e.__cause__, ExtractionFailed) or str(e).endswith("(remembered)"):
+            return f"their {name} could not be read ({detail.removesuffix(' (remembered)')})"
+        return detail
+
+    def summary_notes(self) -> list[str]:
+        """The notes, with the papers that read a later source grouped by what they read and why:
+        "11 papers read only their abstract: arXiv could not be reached (...)"."""
+        groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        for paper_id, used, why in self.fallbacks:
+            groups.setdefault((used, why), []).append(paper_id)
+        lines = list(self.notes)
+        for (used, why), ids in groups.items():
+            what = "only their abstract" if used == "abstract" else f"their {used.upper()}"
+            papers = f"{len(ids)} papers" if len(ids) > 1 else f"1 paper ({ids[0]})"
+            lines.append(f"{papers} read {what}: {'; '.join(why)}")
+        return lines
 
 
 def paper_text(store: Store, settings: Settings, raw_id: str,
@@ -93,7 +127,7 @@ def paper_text(store: Store, settings: Settings, raw_id: str,
             raise SourceError(f"arXiv does not know the paper {raw_id}", paper_id=raw_id)
         store.save_arxiv_metadata(found[0])
         paper = store.paper(paper_id) or found[0]
-    return reader.read(paper), reader.notes
+    return reader.read(paper), reader.summary_notes()
 
 
 __all__ = ["MIN_TEXT_TOKENS", "FullTextError", "TextReader", "paper_text"]

@@ -44,6 +44,14 @@ def get_backend(spec: str | None, settings: Settings) -> Backend:
     return _get_backend(spec, settings.llm_options(), os.environ)
 
 
+def preflight(backend: Backend) -> None:
+    """Ask the backend, once, whether it can be used at all (a backend without `check` can):
+    LLMUnavailable stops the command before any other work."""
+    check = getattr(backend, "check", None)
+    if callable(check):
+        check()
+
+
 def run_budget(settings: Settings, backend: Backend) -> Budget:
     """One budget for a whole command, across the days it works through."""
     return Budget(settings.budget, PriceTable(settings.prices).price(backend.model_id))

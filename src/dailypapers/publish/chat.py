@@ -144,11 +144,16 @@ def published(digest: Digest) -> list[DigestEntry]:
     return [e for e in digest.entries if e.summary is not None and e.summary.sections]
 
 
+def shorten(text: str, most: int = 300) -> str:
+    """`text` on one line, at most `most` characters (a longer one ends in an ellipsis)."""
+    line = one_line(text)
+    return line if len(line) <= most else line[:most - 1].rstrip() + "…"
+
+
 def _title(paper: Paper, most: int = 300) -> str:
     """A title on one line; an absurdly long one is shortened, so that a link or a bold line is never
     split across messages (where its markup would break)."""
-    title = one_line(paper.title)
-    return title if len(title) <= most else title[:most - 1].rstrip() + "…"
+    return shorten(paper.title, most)
 
 
 def head_text(digest: Digest, f: Formatter, threaded: bool) -> str:
@@ -346,6 +351,14 @@ class ChatPublisher:
                 root = message_id
             ids.append(message_id)
         return ids
+
+    def alert(self, text: str, most: int = 300) -> str:
+        """Post `text` as one line of its own (escaped, cut to `most` characters: an alert); returns
+        its message id ("" if the service gives none). PublishError when it could not be posted."""
+        self.pacer.wait()
+        message_id, hold = self.send(self.formatter.escape(shorten(text, most)), None)
+        self.pacer.sent(hold)
+        return message_id
 
     def close(self) -> None:
         """Close the HTTP client."""

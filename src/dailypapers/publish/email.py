@@ -14,7 +14,8 @@ server on this machine only).
 SMTP_USERNAME and SMTP_PASSWORD come from the environment only, and are never logged or stored.
 The server's certificate is checked against the system's CAs (or SSL_CERT_FILE). The recipients
 are the envelope's only: the To header names the sender, so readers do not see one another's
-addresses. The HTML is simple, inline-styled and table-free, every paper text escaped.
+addresses. The HTML is simple, inline-styled and table-free, every paper text escaped. Both parts
+end with the day's ledger in one line (`13 listed, 12 published, 1 failed (checks: hard problem)`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING
 from dailypapers.errors import ConfigError, PublishError
 from dailypapers.models import Digest, DigestEntry, format_order
 from dailypapers.publish.chat import published
+from dailypapers.render.footer import footer
 from dailypapers.text import one_line, safe_url
 
 if TYPE_CHECKING:
@@ -137,6 +139,9 @@ def text_body(digest: Digest, prefix: str = "Daily Papers") -> str:
         out.extend(f"   {x}" for x in extra)
         out.append("")
     out.append("-- ")
+    ledger = footer(digest.ledger, digest.lang)
+    if ledger:
+        out.append(one_line(ledger))
     out.append("Sent by dailypapers" + _models_note(entries))
     return "\n".join(out) + "\n"
 
@@ -194,7 +199,10 @@ def html_body(digest: Digest, prefix: str = "Daily Papers") -> str:
                                   for name, url in _links(e))
         out.append(f'<p style="margin:12px 0 0 0;font-size:14px;">{links}</p>')
         out.append("</div>")
-    out.append(f'<p style="margin:24px 0 0 0;font-size:12px;color:#71717a;">Sent by dailypapers'
+    ledger = footer(digest.ledger, digest.lang)
+    if ledger:
+        out.append(f'<p style="margin:24px 0 0 0;font-size:12px;color:#71717a;">{esc(one_line(ledger))}</p>')
+    out.append(f'<p style="margin:{8 if ledger else 24}px 0 0 0;font-size:12px;color:#71717a;">Sent by dailypapers'
                f"{esc(_models_note(entries))}.</p>")
     out += ["</div>", "</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -5,8 +5,10 @@ entry per paper or one per day. Pure: digests in, text out (`feed_files` gives e
   paper, `tag:dailypapers,2025-03-14:day/ko` for a day (RFC 4151 tag URIs; the date is the digest's).
 - Dates: an entry is published at 00:00 UTC of its digest's day and updated when its newest
   summary was written (never before it was published).
-- Content: the summary sections, labels in bold, as HTML and (JSON Feed) as plain text. Every text
-  that came from a paper or an LLM is escaped, and characters XML 1.0 forbids are removed.
+- Content: the summary sections, labels in bold, as HTML and (JSON Feed) as plain text, and last the
+  day's ledger in one line (`13 listed, 12 published, 1 failed (checks: hard problem)`) when the
+  digest carries it. Every text that came from a paper or an LLM is escaped, and characters XML 1.0
+  forbids are removed.
 - Links: a paper's arXiv abstract page; a day's page on the site (`{lang}/days/DATE.html` under
   `base_url`) when the site's address is known, else the day on Hugging Face Daily Papers.
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime
 
 from dailypapers.models import Digest, DigestEntry, Section, format_order, is_video
+from dailypapers.render.footer import footer
 from dailypapers.text import one_line
 
 KINDS = ("rss", "atom", "json")
@@ -174,8 +177,15 @@ def _image(url: str | None) -> str | None:
     return url if url.startswith(("https://", "http://")) and not is_video(url) else None
 
 
+def _footer(d: Digest) -> tuple[str, str]:
+    """The day's ledger as a last paragraph: (HTML, text to append), both empty without a ledger."""
+    line = one_line(clean(footer(d.ledger, d.lang)))
+    return (f"\n<p>{_esc(line)}</p>", f"\n\n{line}") if line else ("", "")
+
+
 def _paper_items(d: Digest) -> list[_Item]:
     published = _day_start(d.date)
+    foot_html, foot_text = _footer(d)
     items = []
     for e in _summarized(d):
         p = e.paper
@@ -183,8 +193,8 @@ def _paper_items(d: Digest) -> list[_Item]:
         items.append(_Item(
             id=paper_id(d.date, p.id, d.lang), title=one_line(clean(p.title)) or p.id,
             url=clean(p.url), published=published, updated=_updated(published, [e]),
-            content_html=_sections_html(e), content_text=_sections_text(e), authors=_authors(e),
-            tags=list(dict.fromkeys(tags)), image=_image(p.thumbnail)))
+            content_html=_sections_html(e) + foot_html, content_text=_sections_text(e) + foot_text,
+            authors=_authors(e), tags=list(dict.fromkeys(tags)), image=_image(p.thumbnail)))
     return items
 
 
@@ -200,11 +210,12 @@ def _day_item(d: Digest, base_url: str | None) -> _Item | None:
         parts_html.append(f'<h2><a href="{html.escape(url)}">{_esc(title)}</a></h2>\n'
                           f"{_sections_html(e)}")
         parts_text.append(f"{title}\n{url}\n\n{_sections_text(e)}")
+    foot_html, foot_text = _footer(d)
     return _Item(
         id=day_id(d.date, d.lang), title=f"Daily Papers ({d.date})",
         url=_url(base_url, day_page_path(d.lang, d.date)) or HF_DAY_URL.format(date=d.date),
         published=published, updated=_updated(published, entries),
-        content_html="\n".join(parts_html), content_text="\n\n\n".join(parts_text))
+        content_html="\n".join(parts_html) + foot_html, content_text="\n\n\n".join(parts_text) + foot_text)
 
 
 def _feed(kind: str, lang: str, digests: list[Digest], per: str, base_url: str | None,

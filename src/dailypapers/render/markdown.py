@@ -1,4 +1,4 @@
-"""The newsletter Markdown of FORMAT.md, both ways: `render` writes it byte for byte, `parse`
+"""The newsletter Markdown of docs/format.md, both ways: `render` writes it byte for byte, `parse`
 reads it back (and the older variants the archives carry), reporting what it normalized.
 
 Everything that comes from papers, APIs or LLMs is written so that any CommonMark viewer shows it

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 
 from dailypapers.errors import StoreError
 from dailypapers.models import (
+    DayLedger,
     Evidence,
     Failure,
     Figure,
@@ -35,12 +37,15 @@ from dailypapers.models import (
 )
 from dailypapers.store.schema import (
     MIGRATIONS,
+    WHOLE_DAY,
+    day_events,
     failures,
     fetches,
     figures,
     listings,
     papers,
     publications,
+    run_day,
     runs,
     schema_migrations,
     summaries,
@@ -88,18 +93,25 @@ class Store:
         if str(path) == ":memory:":
             return cls("sqlite+pysqlite:///:memory:")
         path = Path(path)
-        if path.exists():
-            if not path.is_file():
-                raise StoreError(f"the store {path} is not a file", path=str(path))
-            if path.stat().st_size == 0:
+        if path.exists() and not path.is_file():
+            raise StoreError(f"the store {path} is not a file", path=str(path))
+        if path.is_file() and path.stat().st_size > 0:
+            return cls._open_file(path, readonly)
+        # A new store, or an empty file: decided holding the creation lock, so that a process
+        # making the store (its file is empty for a moment) is never taken for a damaged store.
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"cannot make the folder of the store {path}: {e.strerror}", path=str(path))
+        with _creation_lock(path):
+            if path.is_file() and path.stat().st_size == 0:
                 raise StoreError(f"the store {path} is empty (0 bytes): it is not a dailypapers database. Restore "
                                  "it from a backup, or move it away to start a new, empty store", path=str(path),
                                  hint="restore it from a backup, or move it away to start a new, empty store")
-        else:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as e:
-                raise StoreError(f"cannot make the folder of the store {path}: {e.strerror}", path=str(path))
+            return cls._open_file(path, readonly)
+
+    @classmethod
+    def _open_file(cls, path: Path, readonly: bool | None) -> Store:
         if readonly is None:
             readonly = path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
         if readonly:
@@ -369,12 +381,14 @@ class Store:
             else:
                 conn.execute(publications.update().where(*where).values(**values))
 
-    def forget_publication(self, target: str, channel: str, date: str, lang: str) -> int:
-        """Forget what was sent of a day to a target and channel (to send it again); returns the rows."""
+    def forget_publication(self, target: str, channel: str, date: str, lang: str, keep: tuple[str, ...] = ()) -> int:
+        """Forget what was sent of a day to a target and channel (to send it again), but the parts
+        named in `keep`; returns the rows."""
         with self._tx(f"forget what was sent to {target} for {date}") as conn:
             return conn.execute(publications.delete().where(
                 publications.c.target == target, publications.c.channel == channel,
-                publications.c.date == date, publications.c.lang == lang)).rowcount
+                publications.c.date == date, publications.c.lang == lang,
+                publications.c.part.not_in(keep))).rowcount
 
     def publications(self, date: str | None = None) -> list[dict[str, Any]]:
         """Every part recorded as sent (of one day, when given), in the order sent."""
@@ -383,6 +397,24 @@ class Store:
             q = q.where(publications.c.date == date)
         with self._read() as conn:
             return [dict(r) for r in conn.execute(q).mappings()]
+
+    # -- the days' ledgers ------------------------------------------------------------------------
+    def ledgers(self, since: str | None = None, until: str | None = None, langs: Iterable[str] | None = None,
+                default_lang: str | None = None) -> list[DayLedger]:
+        """What the store knows of each day from `since` to `until` (both included, None: no bound),
+        per language, oldest first: the papers listed; those with a summary in the language, by the
+        text their newest summary read; the latest failure of each paper that has none; where the
+        day went whole (target, channel, when); its runs; and its events. The days are those with a
+        listing, a fetch, a run, an event or a publication; the languages of a day are `langs`, else
+        the ones it has anything in, else `default_lang`. The warnings are the pipeline's to judge."""
+        with self._read("read the days' ledgers") as conn:
+            facts = _LedgerFacts(conn, since, until)
+        out: list[DayLedger] = []
+        for date in sorted(facts.dates):
+            day_langs = list(langs) if langs is not None else \
+                sorted(facts.langs[date]) or ([default_lang] if default_lang else [])
+            out.extend(facts.ledger(date, lang) for lang in day_langs)
+        return out
 
     # -- runs -------------------------------------------------------------------------------------
     def close_abandoned_runs(self) -> int:
@@ -394,10 +426,12 @@ class Store:
                                 .values(outcome="unfinished")).rowcount
 
     def start_run(self, command: str, args: dict[str, Any]) -> int:
-        """Record a run as started, with its command and arguments; returns its id."""
+        """Record a run as started, with its command and arguments (a `date` and `lang` among them
+        make it a run of that day and language, in the day's ledger); returns its id."""
+        encoded = json.dumps(args, default=str)
         with self._tx() as conn:
-            result = conn.execute(runs.insert().values(command=command, args=json.dumps(args, default=str),
-                                                       started_at=utc_now(), outcome="running"))
+            result = conn.execute(runs.insert().values(command=command, args=encoded, started_at=utc_now(),
+                                                       outcome="running", **(run_day(encoded) or {})))
             key = result.inserted_primary_key
             assert key is not None  # an INSERT of one row has the key of that row
             return int(key[0])
@@ -406,7 +440,16 @@ class Store:
         """Record a paper the run could not do, and why (no password of a URL in it)."""
         with self._tx() as conn:
             conn.execute(failures.insert().values(run_id=run_id, paper_id=failure.paper_id, stage=stage,
-                                                  reason=strip_userinfo(failure.reason), at=utc_now()))
+                                                  reason=strip_userinfo(failure.reason), at=utc_now(),
+                                                  code=failure.code))
+
+    def record_day_event(self, date: str, code: str, detail: str, lang: str | None = None,
+                         run_id: int | None = None) -> None:
+        """Record what befell a day that is not one paper's failure (`code` of models.REASON_CODES:
+        not-listed-yet, arxiv-unreachable, ...); `lang` None: the day in every language."""
+        with self._tx(f"record what befell {date}") as conn:
+            conn.execute(day_events.insert().values(date=date, lang=lang, code=code, run_id=run_id,
+                                                    detail=strip_userinfo(detail), at=utc_now()))
 
     def finish_run(self, run_id: int, outcome: str, papers_done: int, usage: Usage,
                    cost: float | None = None) -> None:
@@ -439,6 +482,66 @@ class Store:
                 r.update(papers_done=t.papers_done, prompt_tokens=t.prompt_tokens,
                          completion_tokens=t.completion_tokens, requests=t.requests, cost=t.cost)
         return out
+
+
+class _LedgerFacts:
+    """The rows the days' ledgers are made of, read in a few queries, by day (and language)."""
+
+    def __init__(self, conn: sa.Connection, since: str | None, until: str | None) -> None:
+        def within(column: Any) -> list[Any]:
+            return [c for c in (column >= since if since else None, column <= until if until else None)
+                    if c is not None]
+
+        self.listed: dict[str, list[str]] = defaultdict(list)
+        for date, paper_id in conn.execute(sa.select(listings.c.date, listings.c.paper_id)
+                                           .where(*within(listings.c.date)).order_by(listings.c.position)):
+            self.listed[date].append(paper_id)
+        fetched = set(conn.scalars(sa.select(fetches.c.date).where(*within(fetches.c.date)).distinct()))
+        self.read: dict[tuple[str, str, str], str] = {}  # (date, lang, paper) -> text of its newest summary
+        for date, lang, paper_id, source in conn.execute(
+                sa.select(listings.c.date, summaries.c.lang, summaries.c.paper_id, summaries.c.text_source)
+                .join(summaries, summaries.c.paper_id == listings.c.paper_id).where(*within(listings.c.date))
+                .order_by(summaries.c.created_at, summaries.c.id)):
+            self.read[(date, lang, paper_id)] = source  # the newest comes last
+        self.failed: dict[tuple[str, str, str], Failure] = {}  # (date, lang, paper) -> its latest failure
+        for date, lang, paper_id, reason, code in conn.execute(
+                sa.select(runs.c.date, runs.c.lang, failures.c.paper_id, failures.c.reason, failures.c.code)
+                .join(runs, runs.c.id == failures.c.run_id)
+                .where(runs.c.date.is_not(None), failures.c.paper_id.is_not(None), *within(runs.c.date))
+                .order_by(failures.c.id)):
+            self.failed[(date, lang, paper_id)] = Failure(paper_id, reason, code)
+        self.runs: dict[tuple[str, str], int] = {(d, lang): n for d, lang, n in conn.execute(
+            sa.select(runs.c.date, runs.c.lang, sa.func.count()).where(runs.c.date.is_not(None), *within(runs.c.date))
+            .group_by(runs.c.date, runs.c.lang))}
+        self.published: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+        for date, lang, target, channel, sent_at in conn.execute(
+                sa.select(publications.c.date, publications.c.lang, publications.c.target, publications.c.channel,
+                          publications.c.sent_at)
+                .where(publications.c.part == WHOLE_DAY, *within(publications.c.date)).order_by(publications.c.id)):
+            self.published[(date, lang)].append((target, channel, sent_at))
+        self.events: dict[tuple[str, str | None], list[tuple[str, str, str]]] = defaultdict(list)
+        for date, lang, code, detail, at in conn.execute(
+                sa.select(day_events.c.date, day_events.c.lang, day_events.c.code, day_events.c.detail,
+                          day_events.c.at).where(*within(day_events.c.date)).order_by(day_events.c.id)):
+            self.events[(date, lang)].append((code, detail, at))
+        self.langs: dict[str, set[str]] = defaultdict(set)  # date -> the languages it has anything in
+        for keys in (self.read, self.failed, self.runs, self.published, self.events):
+            for date, lang, *_ in keys:
+                if lang is not None:
+                    self.langs[date].add(lang)
+        self.dates = set(self.listed) | fetched | {key[0] for keys in (self.runs, self.published, self.events)
+                                                   for key in keys}
+
+    def ledger(self, date: str, lang: str) -> DayLedger:
+        """The ledger of one day in one language, its warnings left to the pipeline."""
+        listed = list(dict.fromkeys(self.listed.get(date, [])))
+        read = Counter(self.read[(date, lang, p)] for p in listed if (date, lang, p) in self.read)
+        failed = [self.failed[(date, lang, p)] for p in listed
+                  if (date, lang, p) in self.failed and (date, lang, p) not in self.read]
+        events = sorted(self.events.get((date, None), []) + self.events.get((date, lang), []), key=lambda e: e[2])
+        return DayLedger(date, lang, listed=len(listed), summarized=sum(read.values()), read=dict(read),
+                         failed=failed, published=list(self.published.get((date, lang), [])),
+                         runs=self.runs.get((date, lang), 0), events=events)
 
 
 def _database_problem(where: str, e: sa.exc.SQLAlchemyError, what: str) -> tuple[str, str | None]:
@@ -529,3 +632,21 @@ def _row_summary(r: Any) -> Summary:
                    usage=Usage(r.prompt_tokens, r.completion_tokens, r.requests), created_at=r.created_at,
                    findings=[Finding(**f) for f in json.loads(r.findings)], attempts=r.attempts, cost=r.cost,
                    evidence=[Evidence(**e) for e in json.loads(r.evidence)])
+
+
+@contextmanager
+def _creation_lock(path: Path) -> Iterator[None]:
+    """Held while a store file is made and migrated (or found empty): one process at a time.
+    Without a writable folder there is no lock to take, and nothing could be made anyway."""
+    import fcntl
+
+    try:
+        fd = os.open(path.with_name(f".{path.name}.create.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

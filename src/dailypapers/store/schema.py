@@ -5,6 +5,7 @@ migration 1 still creates the table as it first shipped."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -65,6 +66,9 @@ runs = sa.Table(
     sa.Column("completion_tokens", sa.Integer, nullable=False, default=0),
     sa.Column("requests", sa.Integer, nullable=False, default=0),
     sa.Column("cost", sa.Float, info={"since": 5}),
+    # The day and language a run worked on (from its args), for the day's ledger; None for others.
+    sa.Column("date", sa.String(10), info={"since": 8}),
+    sa.Column("lang", sa.String(16), info={"since": 8}),
 )
 
 failures = sa.Table(
@@ -75,6 +79,7 @@ failures = sa.Table(
     sa.Column("stage", sa.String(40), nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("code", sa.String(40), nullable=False, default="error", info={"since": 8}),  # models.REASON_CODES
 )
 
 summaries = sa.Table(
@@ -112,7 +117,7 @@ texts = sa.Table(
     sa.Column("fetched_at", sa.String(40), nullable=False),
 )
 
-# The first figure of a paper version's arXiv HTML, found when the HTML was read (migration 7): the
+# The first figure of a paper version's arXiv HTML, found when the HTML was read (migration 9): the
 # site shows it where Hugging Face has no thumbnail. The URL and caption were checked
 # (text.clean_figure) before they were stored, and are again when they are read.
 figures = sa.Table(
@@ -123,6 +128,8 @@ figures = sa.Table(
     sa.Column("caption", sa.Text, nullable=False, default=""),
     sa.Column("found_at", sa.String(40), nullable=False),
 )
+
+WHOLE_DAY = "*"  # the part of `publications` recorded once a whole day was sent to a target and channel
 
 # What `publish` sent: one row per part of a day (an e-mail is one part, "message"; a chat day is a
 # head message "day#0" and parts per paper "2502.00101#0"), and the part "*" once the whole day is
@@ -139,6 +146,20 @@ publications = sa.Table(
     sa.Column("sent_at", sa.String(40), nullable=False),
     sa.Column("detail", sa.Text, nullable=False, default="{}"),  # JSON
     sa.UniqueConstraint("target", "channel", "date", "lang", "part", name="uq_publication"),
+)
+
+
+# What befell a day that is not one paper's failure (the step back of a day with nothing listed yet,
+# arXiv out of reach, a listing that could not be read): one row each time, for the day's ledger.
+day_events = sa.Table(
+    "day_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("date", sa.String(10), nullable=False, index=True),
+    sa.Column("lang", sa.String(16)),  # None: the day in every language (a listing has no language)
+    sa.Column("code", sa.String(40), nullable=False),  # models.REASON_CODES
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id")),
+    sa.Column("at", sa.String(40), nullable=False),
 )
 
 
@@ -183,10 +204,40 @@ def _m6_evidence(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE summaries ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]'"))
 
 
-def _m7_figures(conn: sa.Connection) -> None:
+def _m8_ledger(conn: sa.Connection) -> None:
+    conn.execute(sa.text("ALTER TABLE failures ADD COLUMN code VARCHAR(40) NOT NULL DEFAULT 'error'"))
+    conn.execute(sa.text("ALTER TABLE runs ADD COLUMN date VARCHAR(10)"))
+    conn.execute(sa.text("ALTER TABLE runs ADD COLUMN lang VARCHAR(16)"))
+    conn.execute(sa.text("CREATE INDEX ix_runs_date_lang ON runs (date, lang)"))
+    # Earlier runs kept their day and language only in their JSON args: copy them out.
+    rows = [{"id": run_id, **day} for run_id, args in conn.execute(sa.text("SELECT id, args FROM runs"))
+            if (day := run_day(args)) is not None]
+    if rows:
+        conn.execute(sa.text("UPDATE runs SET date = :date, lang = :lang WHERE id = :id"), rows)
+    day_events.create(conn)
+
+
+def run_day(args: str | None) -> dict[str, str] | None:
+    """The day and language in a run's JSON args ({"date": ..., "lang": ...}), or None without both."""
+    try:
+        value = json.loads(args or "{}")
+    except ValueError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    date, lang = value.get("date"), value.get("lang")
+    if not (isinstance(date, str) and isinstance(lang, str)):
+        return None
+    return {"date": date[:10], "lang": lang[:16]}
+
+
+def _m9_figures(conn: sa.Connection) -> None:
     figures.create(conn)
 
 
+# Numbers are never reused, and a gap is harmless: `Store.migrate` applies each listed version the
+# database lacks, in order (7 is unused: the figures table was numbered 7 on another branch while 8
+# shipped, and came in after it as 9).
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial tables: papers, fetches, listings, runs, failures, summaries", _m1_initial),
     (2, "texts: full text of papers by version and source", _m2_texts),
@@ -194,5 +245,6 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (4, "publications: what was e-mailed and posted, part by part", _m4_publications),
     (5, "cost of summaries and runs", _m5_cost),
     (6, "summaries: the evidence of their claims in the paper", _m6_evidence),
-    (7, "figures: the first figure of a paper version's arXiv HTML", _m7_figures),
+    (8, "the day's ledger: failure codes, the day and language of runs, day events", _m8_ledger),
+    (9, "figures: the first figure of a paper version's arXiv HTML", _m9_figures),
 ]

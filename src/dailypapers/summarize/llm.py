@@ -35,6 +35,12 @@ class ChatSummarizer:
         self.prompt_version = prompt_version
         self.repairs = repairs
 
+    def check(self) -> None:
+        """Whether the model can be used at all, by one tiny request (when the model can ping)."""
+        ping = getattr(self.model, "ping", None)
+        if callable(ping):
+            ping()
+
     def summarize(self, job: Job) -> Draft:
         """The best answer for the job, repaired as the module docstring says; LLMOutputError when no answer
         could be read, SummaryRejected when the best has a hard finding, LLMError when a request failed."""
@@ -43,7 +49,7 @@ class ChatSummarizer:
         usage = Usage()
         attempts: list[tuple[list[Section], list[Finding]]] = []
         problems: list[Finding] = []
-        answers = invalid = 0
+        answers = invalid = reasks_json = reasks_checks = 0
         while True:
             try:
                 reply = self.model.chat(messages, prompts.RESPONSE_SCHEMA)
@@ -66,9 +72,15 @@ class ChatSummarizer:
                 attempts.append((sections, problems))
             if not problems or invalid > 1 or answers > self.repairs or not _worth_repairing(attempts):
                 break
+            if problems[0].rule == "output":
+                reasks_json += 1
+            else:
+                reasks_checks += 1
             messages += [{"role": "assistant", "content": reply.text[:4000]},
                          {"role": "user", "content": _repair_request(problems)}]
-        return _best(attempts, problems, usage, answers, job.paper.id)
+        draft = _best(attempts, problems, usage, answers, job.paper.id)
+        draft.json_retries, draft.check_repairs = reasks_json, reasks_checks
+        return draft
 
 
 def _best(attempts: list[tuple[list[Section], list[Finding]]], last_problems: list[Finding],

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from dailypapers.models import LANGUAGE_NAMES, SECTION_KEYS, Paper, PaperText
+from dailypapers.languages import english_name, known
+from dailypapers.models import SECTION_KEYS, Paper, PaperText
 
 PROMPT_VERSION = "v1"
 MAX_ID, MAX_TITLE = 40, 1_000  # what of a paper's id and title a prompt holds at most (sources cap them too)
@@ -50,7 +51,7 @@ def _template(version: str) -> str:
 
 def language_name(lang: str) -> str:
     """The English name of a language for the prompt (`Korean`), or a phrase naming its code."""
-    return LANGUAGE_NAMES.get(lang, f"the language with code '{lang}'")
+    return english_name(lang) if known(lang) else f"the language with code '{lang}'"
 
 
 def build(paper: Paper, text: PaperText, lang: str, version: str = PROMPT_VERSION) -> Prompt:

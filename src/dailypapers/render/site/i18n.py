@@ -3,24 +3,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-LANG_NAMES = {"ko": "한국어", "en": "English", "ja": "日本語", "zh": "中文", "fr": "Français", "de": "Deutsch",
-              "es": "Español", "pt": "Português", "ru": "Русский", "vi": "Tiếng Việt", "it": "Italiano"}
-
-_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+from dailypapers.languages import native_name, valid_code
 
 
 def valid_lang(code: str) -> bool:
     """A language code safe to use in a path and an attribute (BCP 47, simple form)."""
-    return bool(_LANG_CODE.match(code or ""))
+    return valid_code(code)
 
 
 def lang_name(code: str) -> str:
     """A language's own name (`한국어` for ko), or the code itself when it is not known."""
-    return LANG_NAMES.get(code) or LANG_NAMES.get(code.split("-")[0]) or code
+    return native_name(code)
 
 
 EN = {

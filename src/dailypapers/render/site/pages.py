@@ -339,8 +339,10 @@ class SiteModel:
     def digests(self) -> dict[str, list[Digest]]:
         """The days as digests per language, for the feeds."""
         out: dict[str, list[Digest]] = {}
+        ledgers = {day.date: day.ledgers for day in self.days}
         for lang, view in self._by_lang.items():
-            out[lang] = [Digest(date, lang, [DigestEntry(e.paper, e.upvotes, ss[0]) for e, ss in entries])
+            out[lang] = [Digest(date, lang, [DigestEntry(e.paper, e.upvotes, ss[0]) for e, ss in entries],
+                                ledgers[date].get(lang))
                          for date, entries in view.days]
         return out
 

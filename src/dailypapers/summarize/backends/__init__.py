@@ -34,8 +34,10 @@ class Draft:
 
     sections: list[Section]
     usage: Usage = field(default_factory=Usage)
-    repaired: bool = False
+    repaired: bool = False  # answered more than once, for whatever reason
     attempts: int = 1
+    json_retries: int = 0  # answers sent back because they were not the JSON asked for
+    check_repairs: int = 0  # answers sent back because the checks found problems
     findings: list[Finding] | None = None  # None: the backend did not check; the pipeline will
 
 

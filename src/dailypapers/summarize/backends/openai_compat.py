@@ -9,8 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from dailypapers.errors import ConfigError, GaveUp, LimitExceeded, LLMAuthError, LLMError, LLMOutputError
-from dailypapers.http import LLM_ANSWER, RateLimiter, RetryPolicy, make_client, request
+from dailypapers.errors import (
+    ConfigError,
+    GaveUp,
+    LimitExceeded,
+    LLMAuthError,
+    LLMError,
+    LLMOutputError,
+    LLMUnavailable,
+)
+from dailypapers.http import LLM_ANSWER, Limits, RateLimiter, RetryPolicy, make_client, request
 from dailypapers.models import Usage
 from dailypapers.summarize.backends import Backend, Reply
 from dailypapers.summarize.llm import ChatSummarizer
@@ -22,6 +30,7 @@ if TYPE_CHECKING:
     from dailypapers.config import LLMOptions
 
 OPENAI_URL = "https://api.openai.com/v1"
+PING = "Reply with the word OK."  # the first request of a run: is the key good, the server there?
 # Requests and tokens per minute when the settings give none: OpenAI's lowest paid tier, so a
 # new account is not rate-limited into failures; local servers have no such limits.
 DEFAULT_LIMITS: dict[str, tuple[int | None, int | None]] = {"openai": (500, 200_000)}
@@ -73,6 +82,28 @@ class OpenAICompatModel:
             raise LLMError(f"{self.model_id} at {self.shown_url}: HTTP {response.status_code}: "
                            f"{self._scrub(response.text)[:300]!r}", url=self.shown_url)
         return self._reply(response)
+
+    def ping(self, deadline: float = 20.0) -> None:
+        """One tiny request, before any work: LLMUnavailable when the key is rejected, the server
+        cannot be reached or has no such model. A slow or busy server (a timeout, 429, 5xx) is left
+        to the run's own retries."""
+        body = {"model": self.model, "messages": [{"role": "user", "content": PING}], "max_tokens": 1}
+        where = f"{self.model_id} at {self.shown_url}"
+        try:
+            response = request(self.client, "POST", self.url, RetryPolicy(retries=0), json=body,
+                               limits=Limits(LLM_ANSWER.max_bytes, deadline, "the LLM's first answer"))
+        except LimitExceeded:
+            return
+        except GaveUp as e:
+            raise LLMUnavailable(f"cannot reach {where}: {e}", url=self.shown_url,
+                                 hint="check OPENAI_BASE_URL (or OLLAMA_HOST, VLLM_BASE_URL) and that the server runs")
+        if response.status_code in (401, 403):
+            raise LLMUnavailable(f"{where} rejected the credentials (HTTP {response.status_code}); check "
+                                 "OPENAI_API_KEY", url=self.shown_url, hint="check OPENAI_API_KEY")
+        if response.status_code == 404:
+            raise LLMUnavailable(f"{where} has no such model or endpoint (HTTP 404): "
+                                 f"{self._scrub(response.text)[:200]!r}", url=self.shown_url,
+                                 hint=f"check the model name ({self.model}) and the base URL")
 
     def _reply(self, response: httpx.Response) -> Reply:
         try:
