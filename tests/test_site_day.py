@@ -17,11 +17,12 @@ from dailypapers import pipeline
 from dailypapers.models import DayLedger, Failure, Finding, Paper, Section, Summary, SummaryKey
 from dailypapers.publish.media import MediaFile
 from dailypapers.publish.site import build_site
+from dailypapers.render.footer import footer
 from dailypapers.render.site import SiteDay, SiteEntry
 from dailypapers.render.site.charts import keywords_chart, papers_chart, period_of, periods, unit_for
 from dailypapers.render.site.lines import first_sentence, overview_line, plain_text
 from dailypapers.render.site.pages import CSP, SiteModel, finding_groups
-from dailypapers.render.site.status import headline, shown_time, status_model
+from dailypapers.render.site.status import shown_time, status_model
 from dailypapers.store import Store
 from tests.site_helpers import DAYS, fill, html_pages, read, settings_for
 
@@ -95,19 +96,15 @@ def _ledger(lang: str = "ko", **kw: Any) -> DayLedger:
 
 
 @pytest.mark.parametrize("lang,expected", [
-    ("ko", "목록 13편, 발행 12편, 실패 1편: 모든 답변에서 검사가 심각한 문제를 찾음"),
-    ("en", "13 listed, 12 published, 1 failed: the checks found a serious problem in every answer"),
-    ("ja", "掲載 13本, 公開 12本, 失敗 1本: すべての回答でチェックが重大な問題を見つけた"),
-    ("zh", "列出 13 篇, 发布 12 篇, 失败 1 篇: 检查在每个回答中都发现了严重问题"),
+    ("ko", "13편 등록, 12편 게재, 1편 실패 (검사: 심각한 문제)"),
+    ("en", "13 listed, 12 published, 1 failed (checks: hard problem)"),
+    ("ja", "掲載 13本、公開 12本、失敗 1本（チェック: 重大な問題）"),
+    ("zh", "列出 13 篇，发布 12 篇，失败 1 篇（检查: 严重问题）"),
 ])
-def test_the_headline_says_what_happened_in_the_pages_language(lang: str, expected: str) -> None:
-    assert headline(_ledger(lang), lang) == expected
-
-
-def test_several_reasons_are_counted_and_an_unknown_code_is_named_by_itself() -> None:
-    failed = [Failure("a", "x", "budget"), Failure("b", "y", "budget"), Failure("c", "z", "new-code")]
-    assert headline(_ledger(listed=5, summarized=0, failed=failed), "en") == \
-        "5 listed, 0 published, 3 failed, 2 not tried yet: not attempted: over the budget (2); new-code (1)"
+def test_the_headline_is_the_days_footer_in_the_pages_language(lang: str, expected: str) -> None:
+    ledger = _ledger(lang)
+    model = status_model(ledger, lang, lambda pid: (None, None, None))
+    assert model["headline"] == expected == footer(ledger, lang)  # the same line as the feeds and e-mail
 
 
 def test_the_status_model_names_where_by_kind_never_by_channel() -> None:
@@ -116,8 +113,21 @@ def test_the_status_model_names_where_by_kind_never_by_channel() -> None:
                                                                      ("이메일", "2025-02-03 09:12 UTC")]
     assert "a@example.com" not in repr(model) and "/srv/private" not in repr(model)
     assert [(r["name"], r["n"]) for r in model["read"]] == [("논문의 arXiv HTML (전문)", 9), ("초록만", 3)]
-    assert model["failures"][0]["why"] == "모든 답변에서 검사가 심각한 문제를 찾음"
+    assert model["failures"][0]["why"] == "검사: 심각한 문제"
+    assert model["failures"][0]["detail"] == "checks: language: 中文 in Korean text"  # as the run wrote it
     assert shown_time("yesterday") == "yesterday"
+
+
+def test_what_befell_the_day_is_named_in_the_pages_words_each_once_with_how_often() -> None:
+    step_back = ("not-listed-yet", "nothing listed yet; the run went on with 2025-01-31")
+    ledger = _ledger(events=[(*step_back, "2025-02-03T06:00:00Z"), ("new-event", "x", "2025-02-03T06:30:00Z"),
+                             (*step_back, "2025-02-03T07:00:00Z")])
+    events = status_model(ledger, "ko", lambda pid: (None, None, None))["events"]
+    assert events == [
+        {"code": "not-listed-yet", "name": "아직 목록 없음", "detail": step_back[1], "times": 2,
+         "when": "2025-02-03T07:00:00Z", "shown": "2025-02-03 07:00 UTC"},
+        {"code": "new-event", "name": "new-event", "detail": "x", "times": 1,  # a code with no words: itself
+         "when": "2025-02-03T06:30:00Z", "shown": "2025-02-03 06:30 UTC"}]
 
 
 # -- the charts --------------------------------------------------------------------------------------------
@@ -218,8 +228,8 @@ def _days(tmp_path: Path, ledgers: dict[str, dict[str, DayLedger]]) -> list[Site
 def test_a_status_page_only_for_a_day_with_a_ledger_linked_from_its_day_and_the_archive(tmp_path: Path) -> None:
     hostile = _ledger("ko", failed=[Failure(f'2502.00{PWN}', f"{PWN} broke", "checks-hard")],
                       warnings=[f"{PWN} warned"], published=[(f"{PWN}", "x", f"{PWN}")])
-    quiet = DayLedger("2025-02-06", "ko", listed=4, failed=[Failure("2502.01001", "no text", "no-text")] * 4 +
-                      [Failure("", "the disk is full", "store")])
+    quiet = DayLedger("2025-02-06", "ko", listed=4, failed=[Failure("2502.01001", "no text", "no-text")] * 4,
+                      events=[("arxiv-unreachable", f"arXiv {PWN} could not be reached", "2025-02-06T08:00:00Z")])
     days = _days(tmp_path, {DAYS[0]: {"ko": hostile, "de": _ledger("de")}})
     days.append(SiteDay("2025-02-06", [], {"ko": quiet}))  # a day nothing was published on
     report = build_site(days, tmp_path / "site", search=False)
@@ -241,9 +251,12 @@ def test_a_status_page_only_for_a_day_with_a_ledger_linked_from_its_day_and_the_
     assert not any(e.attrs.get("href", "").startswith("https://arxiv.org/abs/2502.00<") for e in page.find("a"))
     assert page.find("meta", **{"http-equiv": "Content-Security-Policy"})[0].attrs["content"] == CSP
     quiet_page = read(site / "ko" / "status" / "2025-02-06.html")
-    assert "목록 4편, 발행 0편, 실패 5편: 읽을 수 있는 텍스트가 없음 (4); 답변을 저장할 수 없음 (1)" in quiet_page.text
-    assert quiet_page.text.count("no text") == 4 and quiet_page.text.count("the disk is full") == 1
-    assert len(quiet_page.find("p", **{"class": "status-paper"})) == 4  # the run's own failure names no paper
+    assert "4편 등록, 0편 게재, 4편 실패 (본문 없음 ×4)" in quiet_page.text
+    assert quiet_page.text.count("no text") == 4 and len(quiet_page.find("p", **{"class": "status-paper"})) == 4
+    # what befell the day as a whole: named in Korean, its detail once, as text
+    assert "이날 일어난 일 arXiv 연결 실패 · 2025-02-06 08:00 UTC 자세한 내용: arXiv <script>" in quiet_page.text
+    assert quiet_page.text.count(f"arXiv {PWN} could not be reached") == 1
+    assert [e.attrs.get("src", "")[-7:] for e in quiet_page.find("script")] == ["site.js"]  # the detail is text
 
 
 def test_no_new_piece_carries_a_style_attribute_or_an_inline_script(tmp_path: Path) -> None:

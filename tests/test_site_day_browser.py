@@ -26,10 +26,11 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 from dailypapers import pipeline
-from dailypapers.models import DayLedger, Failure, Finding, Listing, Paper, Section
+from dailypapers.models import DayLedger, Failure, Finding, Listing, Paper, Section, Usage
 from dailypapers.publish.site import SitePublisher
 from dailypapers.render.site import paper_slug
 from dailypapers.store import Store
+from dailypapers.store.schema import WHOLE_DAY
 from tests.browser import ARTIFACTS, DESKTOP, launch, load_images, needs_chromium, open_page, serve
 from tests.fakes import Answer, FakeArxiv
 from tests.site_helpers import DAYS, MediaHost, fill, png, settings_for, summary
@@ -54,6 +55,7 @@ FAILED_REASON = ("checks: language: What's New: text leaks into another script: 
                  "in Korean text")
 MAILING_LIST = "alice@example.com,bob@example.org"
 SITE_FOLDER = "/home/someone/private/site"
+UNREACHABLE = "arXiv at http://127.0.0.1:9 could not be reached (connection refused)"
 
 
 def _figure_page(pid: str, src: str, caption: str) -> str:
@@ -96,6 +98,16 @@ def _findings(store: Store) -> None:
                                created_at="2025-02-06T02:00:00Z"))
 
 
+def _second_day(store: Store) -> None:
+    """What a run leaves of the second day in the store, for its ledger: a Korean run that found arXiv
+    out of reach (twice), and the day published to the site."""
+    run = store.start_run("summarize", {"date": DAYS[1], "lang": "ko"})
+    for _ in range(2):
+        store.record_day_event(DAYS[1], "arxiv-unreachable", UNREACHABLE, "ko", run)
+    store.finish_run(run, "ok", 0, Usage())
+    store.record_publication("site", SITE_FOLDER, DAYS[1], "ko", WHOLE_DAY)
+
+
 def _ledgers() -> dict[str, DayLedger]:
     failure = Failure(FAILED_ID, FAILED_REASON, "checks-hard")
     published = [("site", SITE_FOLDER, "2025-02-03T09:10:00Z"), ("email", MAILING_LIST, "2025-02-03T09:12:00Z")]
@@ -127,6 +139,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
         store.save_listing(Listing(DAYS[0], "hf", [dataclasses.replace(e, upvotes=UPVOTES[e.paper.id]) for e in day]))
         _more_languages(store)
         _findings(store)
+        _second_day(store)
         reader = pipeline.TextReader(store, settings, ("html",))
         for pid in (FIGURE_ONLY, THUMB_FAILS, THUMB_WORKS, BAD_FIGURE):
             stored = store.paper(pid)
@@ -135,10 +148,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
             reader.read(store.paper(pid) or stored)  # reads the HTML: the text, and the first figure
         assert store.paper(FIGURE_ONLY).figure_caption == HOSTILE_CAPTION  # type: ignore[union-attr]
         before = len(arxiv.requests)
-        days = pipeline.site_days(store)
+        days = pipeline.site_days(store)  # each day with its ledgers from the store
         for d in days:
             if d.date == DAYS[0]:
-                d.ledgers = _ledgers()
+                d.ledgers = _ledgers()  # a failure and two publications, as a run would have left them
         report = SitePublisher(settings.site_options(tmp / "site")).publish_archive(days)
         figure_requests = [r.path for r in arxiv.requests[before:]]
     assert report.search and report.media is not None
@@ -316,13 +329,12 @@ def test_a_day_with_a_ledger_has_a_status_page_in_the_pages_language(browser: Br
         page.click("a.status-link")
         page.wait_for_url(f"{base}ko/status/{DAYS[0]}.html")
         assert page.inner_text("h1") == f"{DAYS[0]}의 처리 상태"
-        assert page.inner_text(".status-headline") == \
-            "목록 9편, 발행 8편, 실패 1편: 모든 답변에서 검사가 심각한 문제를 찾음"
+        assert page.inner_text(".status-headline") == "9편 등록, 8편 게재, 1편 실패 (검사: 심각한 문제)"
         failure = page.locator(".status-failures > li")
         assert failure.count() == 1
         assert failure.locator("a").inner_text() == FAILED_ID
         assert failure.locator("a").get_attribute("href") == f"https://arxiv.org/abs/{FAILED_ID}"
-        assert failure.locator(".status-why").inner_text() == "모든 답변에서 검사가 심각한 문제를 찾음"
+        assert failure.locator(".status-why").inner_text() == "검사: 심각한 문제"
         main = page.inner_text("main")
         assert main.count(FAILED_REASON) == 1  # the detail, once, as the run wrote it
         read = page.eval_on_selector_all(".status-table", "ts => ts.map(t => t.innerText)")
@@ -338,14 +350,27 @@ def test_a_day_with_a_ledger_has_a_status_page_in_the_pages_language(browser: Br
         page.click("details.day-list summary")
         page.click(f"details.day-list a.status-link[href$='status/{DAYS[0]}.html']")
         page.wait_for_url(f"{base}en/status/{DAYS[0]}.html")
-        assert page.inner_text(".status-headline") == \
-            "9 listed, 5 published, 1 failed, 3 not tried yet: the checks found a serious problem in every answer"
+        assert page.inner_text(".status-headline") == "9 listed, 5 published, 1 failed (checks: hard problem), 3 pending"
+        # the second day's ledger, as the store has it: what befell the day, once, with how often
+        page.goto(f"{base}ko/days/{DAYS[1]}.html")
+        page.click("a.status-link")
+        page.wait_for_url(f"{base}ko/status/{DAYS[1]}.html")
+        assert page.inner_text(".status-headline") == "3편 등록, 3편 게재"
+        events = page.locator(".status-events > li")
+        assert events.count() == 1
+        assert re.fullmatch(r"arXiv 연결 실패 · \d{4}-\d\d-\d\d \d\d:\d\d UTC \(2회, 마지막 시각\)",
+                            events.locator(".status-why").inner_text())
+        assert events.locator(".status-detail").inner_text() == f"자세한 내용: {UNREACHABLE}"
+        assert page.inner_text("main").count(UNREACHABLE) == 2  # the event, and the warning it is
+        tables = page.eval_on_selector_all(".status-table", "ts => ts.map(t => t.innerText)")
+        assert page.locator(".status-failures").count() == 0 and "초록만\t3" in tables[0]
+        assert re.search(r"이 사이트\t\d{4}-\d\d-\d\d \d\d:\d\d UTC", tables[1])
+        assert SITE_FOLDER not in page.content()
+        _shot(page, "status-events", viewport, full=True)
+        _no_overflow(page, "status page with events")
         w.assert_clean("status pages")
     finally:
         page.close()
-    # a day with no ledger: no status page, and no link to one
-    assert not (site.path / "ko" / "status" / f"{DAYS[1]}.html").exists()
-    assert "status/" not in (site.path / "ko" / "days" / f"{DAYS[1]}.html").read_text(encoding="utf-8")
 
 
 # -- the charts --------------------------------------------------------------------------------------

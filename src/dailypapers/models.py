@@ -261,6 +261,7 @@ REASON_CODES = {
     "arxiv-unreachable": "arXiv could not be reached: no metadata or full text, so less (or no) text was read",
     "not-listed-yet": "nothing was listed for the day yet, so the run stepped back to the day before",
     "listing-failed": "the day's listing could not be read from its source",
+    "holiday": "a holiday the holidays setting names: no papers were expected",
     "error": "another error",
 }
 

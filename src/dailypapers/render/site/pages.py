@@ -636,8 +636,6 @@ class _LangView:
             lambda code: f"{code}/status/{date}.html" if date in self.model._by_lang[code].ledgers else None, root))
 
         def paper(pid: str) -> tuple[str | None, str | None, str | None]:
-            if not isinstance(pid, str) or not pid:
-                return None, None, None  # a failure of the run, not of one paper
             if pid in self.papers:
                 p = self.model.papers[pid]
                 return f"{root}{self.lang}/papers/{paper_slug(pid)}.html", p.title, text_lang(p.title)
