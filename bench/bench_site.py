@@ -7,7 +7,7 @@ transaction: titles, authors, abstracts, Hugging Face keywords (from a pool, so 
 exist), arXiv categories, upvotes, GitHub repositories, and a three-section summary per paper in
 each of `--langs` (Korean by default, with a vocabulary large enough to make a realistic search
 index). Then `pipeline.build_site` runs as `render --format html` does, except that media
-downloads are off (offline: every thumbnail is the placeholder, no network):
+downloads are off (offline: no thumbnail or figure is shown, no network):
 
 1. full: a build into an empty folder;
 2. rebuild: the store is changed the way a later run of a day changes it (one paper of that day

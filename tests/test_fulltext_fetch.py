@@ -335,6 +335,33 @@ def test_the_text_reader_applies_the_budget(tmp_path: Path) -> None:
     assert len(store.text(PID, 2, "html") or []) > len(text.sections)
 
 
+def test_the_first_figure_of_the_html_is_kept_with_the_paper_version(tmp_path: Path) -> None:
+    with Arxiv(htmls={f"{PID}v2": PAGE}) as arxiv:
+        settings = _settings(tmp_path, arxiv.url)
+        store = Store.open(settings.db_path)
+        store.save_arxiv_metadata(paper())
+        TextReader(store, settings).read(paper())
+        asked = arxiv.paths()
+    stored = store.paper(PID)
+    assert stored is not None
+    # resolved against the page's own address; the image itself is the site's to download
+    assert (stored.figure_url, stored.figure_caption) == (
+        f"{arxiv.url}/html/{PID}v2/x1.png", "Figure 1: Tidal adapters between frozen encoder layers.")
+    assert asked == [f"/html/{PID}v2"]
+    # another version has no figure until its own HTML is read
+    store.save_arxiv_metadata(paper(3))
+    assert store.paper(PID).figure_url is None  # type: ignore[union-attr]
+
+
+def test_a_pdf_or_an_abstract_brings_no_figure(tmp_path: Path) -> None:
+    with Arxiv(pdfs={f"{PID}v2": minipdf.paper_pdf()}) as arxiv:
+        settings = _settings(tmp_path, arxiv.url)
+        store = Store.open(settings.db_path)
+        store.save_arxiv_metadata(paper())
+        assert TextReader(store, settings).read(paper()).source == "pdf"
+    assert store.paper(PID).figure_url is None  # type: ignore[union-attr]
+
+
 # -- end to end: a summary made from the PDF says so --------------------------------------------------
 
 DATE = "2025-02-03"

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 
 from dailypapers.errors import ExtractionFailed
-from dailypapers.fulltext.sandbox import ExtractLimits, extract
+from dailypapers.fulltext.html import html_sections
+from dailypapers.fulltext.sandbox import ExtractLimits, extract, extract_page
+from dailypapers.models import Figure
 from tests import minipdf
 from tests.bombs import gzip_bomb
 from tests.fakes import Answer, FakeArxiv, FakeHF, FakeLLM, atom_entry, paper_id_of
@@ -48,6 +50,16 @@ def test_html_nested_too_deep_is_refused_before_it_is_parsed() -> None:
     page = "<html><body><article class='ltx_document'>" + "<div>" * 500_000 + "text" + "</div>" * 500_000
     with pytest.raises(ExtractionFailed, match="nest more than 1000 levels"):
         extract("html", page.encode(), "2501.00004 (html)")
+
+
+def test_an_html_pages_first_figure_comes_back_from_the_child_with_its_text() -> None:
+    from tests.test_fulltext_html import PAGE
+
+    got = extract_page("html", PAGE.encode(), "2501.01234 (html)", page_url="https://arxiv.org/html/2501.01234v2/")
+    assert got.sections == html_sections(PAGE)
+    assert got.figure == Figure("https://arxiv.org/html/2501.01234v2/x1.png",
+                                "Figure 1: Tidal adapters between frozen encoder layers.")
+    assert extract_page("pdf", minipdf.paper_pdf(), "2501.00002 (pdf)").figure is None
 
 
 # -- a whole day of hostile papers, twice, in a run with a 3 GiB address space ------------------------

@@ -1,18 +1,21 @@
 """Thumbnails are downloaded at build time from (a fake) Hugging Face CDN into the site, cached
 between builds by URL hash in HOME/cache/media, and replaced by a neutral placeholder when they
-cannot be had: a 404, a wrong content type, bytes that are not what the server says, a body over
-the limit, a host that is not allowed (never asked), or a host that cannot be reached."""
+cannot be had (a 404, a wrong content type, bytes that are not what the server says, a body over
+the limit, a host that is not allowed (never asked), or a host that cannot be reached) are left
+out: the card has no picture, never a placeholder."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from dailypapers import pipeline
-from dailypapers.http import RetryPolicy
+from dailypapers.http import PoliteGate, RetryPolicy
 from dailypapers.models import Paper
 from dailypapers.publish.media import MediaCache, sniff, url_key
+from dailypapers.publish.site import SitePublisher
 from dailypapers.store import Store
-from tests.fakes import Answer
+from tests.fakes import Answer, FakeArxiv
 from tests.site_helpers import DAYS, MediaHost, fill, png, read, settings_for
 
 THUMB = "/social-thumbnails/papers/{}.png"
@@ -48,7 +51,7 @@ def test_thumbnails_are_downloaded_into_the_site_and_cached(tmp_path: Path) -> N
     assert len(list((tmp_path / "copy" / "media").iterdir())) == 7
 
 
-def test_a_thumbnail_that_cannot_be_had_becomes_a_placeholder(tmp_path: Path) -> None:
+def test_a_thumbnail_that_cannot_be_had_is_left_out(tmp_path: Path) -> None:
     with MediaHost() as host:
         host.files[THUMB.format("2502.00101")] = Answer(404, b"no", {"Content-Type": "text/plain"})
         host.files[THUMB.format("2502.00202")] = Answer(200, b"<html>login</html>", {"Content-Type": "text/html"})
@@ -68,10 +71,11 @@ def test_a_thumbnail_that_cannot_be_had_becomes_a_placeholder(tmp_path: Path) ->
         assert len(host.requests) == asked  # a failure is remembered for a while, not asked again
     site = tmp_path / "site"
     for pid in ("2502.00101", "2502.00202", "2502.00404", "2502.00505"):
-        assert _thumb_srcs(site, pid) == ["../../assets/placeholder.svg"], pid
+        assert _thumb_srcs(site, pid) == [], pid
     assert _thumb_srcs(site, "2502.00606")[0].startswith("../../media/")
     day = read(site / "ko" / "days" / f"{DAYS[0]}.html")
-    assert day.find("img")[0].attrs["src"] == "../../assets/placeholder.svg"
+    no_picture = [e.attrs["id"] for e in day.find("article") if "no-picture" in e.attrs["class"].split()]
+    assert no_picture == ["p-2502.00101", "p-2502.00202", "p-2502.00303", "p-2502.00404", "p-2502.00505"]
     assert len(list((site / "media").iterdir())) == 3
 
 
@@ -158,3 +162,31 @@ def test_sniffing() -> None:
     assert sniff(b"\x1a\x45\xdf\xa3webm") == "video/webm"
     assert sniff(b"<svg xmlns='http://www.w3.org/2000/svg'/>") is None
     assert sniff(b"<html>") is None
+
+
+def test_figures_are_asked_of_arxiv_one_at_a_time_at_its_pace(tmp_path: Path) -> None:
+    delay = 0.25
+    images = {f"2502.0000{i}v1/x1.png": Answer(200, png(), {"Content-Type": "image/png"}) for i in range(1, 4)}
+    urls = [f"/html/{ref}" for ref in images]
+    with FakeArxiv(htmls=dict(images), latency=0.1) as arxiv:
+        cache = MediaCache(tmp_path / "cache", {"127.0.0.1"}, policy=RetryPolicy(retries=0),
+                           gates={"127.0.0.1": PoliteGate(delay)})
+        got = cache.resolve([arxiv.url + u for u in urls])
+        assert all(v is not None for v in got.values()) and arxiv.max_in_flight == 1
+        times = sorted(r.at for r in arxiv.requests)
+        assert len(times) == 3 and all(b - a >= delay - 0.05 for a, b in zip(times, times[1:])), times
+    with FakeArxiv(htmls=dict(images), latency=0.3) as arxiv:  # the measurement works: no gate, no pace
+        MediaCache(tmp_path / "other", {"127.0.0.1"}, policy=RetryPolicy(retries=0)).resolve(
+            [arxiv.url + u for u in urls])
+        assert arxiv.max_in_flight > 1
+
+
+def test_the_site_asks_the_arxiv_host_for_figures_through_its_gate(tmp_path: Path) -> None:
+    settings = dataclasses.replace(settings_for(tmp_path / "home"), arxiv_url="https://arxiv.example:8443/base",
+                                   arxiv_delay=7.0)
+    cache = SitePublisher(settings.site_options(tmp_path / "site")).media_cache()
+    assert "arxiv.example" in cache.allowed_hosts and "cdn-thumbnails.huggingface.co" in cache.allowed_hosts
+    assert cache.gates["arxiv.example"].interval == 7.0
+    assert cache.gates["arxiv.example"].lock_path == settings.arxiv_lock
+    assert cache.allowed("https://arxiv.example/html/2502.00001v1/x1.png") is None
+    assert cache.allowed("https://elsewhere.example/x1.png") is not None

@@ -16,44 +16,45 @@ Skipped only when /usr/bin/chromium is absent (.ci/run installs it)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import BrowserContext, Page, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
+from dailypapers import pipeline
+from dailypapers.checks.evidence import find_evidence
+from dailypapers.models import Finding, Listing, Section, Summary, SummaryKey, TextSection
+from dailypapers.render.site import paper_slug
+from dailypapers.sources.hf_daily import parse_items
+from dailypapers.store import Store
+from tests.browser import (
+    ARTIFACTS,
+    DARK_BG,
+    DESKTOP,
+    LIGHT_BG,
+    PHONE,
+    PREFIX,
+    Watch,
+    body_bg,
+    launch,
+    load_images,
+    needs_chromium,
+    open_page,
+    serve,
+    watch,
+)
+from tests.fakes import Answer
+from tests.site_helpers import DAYS, MediaHost, fill, items, png, settings_for, summary
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium at /usr/bin/chromium (.ci/run installs it: "
-                                       "apt-get install chromium fonts-noto-cjk)")
-
-from playwright.sync_api import BrowserContext, Page, sync_playwright  # noqa: E402
-
-from dailypapers import pipeline  # noqa: E402
-from dailypapers.checks.evidence import find_evidence  # noqa: E402
-from dailypapers.models import Finding, Listing, Section, Summary, SummaryKey, TextSection  # noqa: E402
-from dailypapers.render.site import paper_slug  # noqa: E402
-from dailypapers.sources.hf_daily import parse_items  # noqa: E402
-from dailypapers.store import Store  # noqa: E402
-from tests.fakes import Answer  # noqa: E402
-from tests.site_helpers import DAYS, MediaHost, fill, items, png, settings_for, summary  # noqa: E402
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-PREFIX = "/sub/"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
-LIGHT_BG = "rgb(251, 251, 250)"  # --bg of site.css
-DARK_BG = "rgb(18, 19, 22)"
+pytestmark = needs_chromium
 
 # Each in exactly one paper of its language's index (and in no abstract).
 KO_UNIQUE = "두더지"  # an extra Korean summary of 2502.00202
@@ -157,30 +158,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return Site(tmp / "site", order, report)
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    """Serves the site under PREFIX only, as a static host serving it from a sub-path would."""
-
-    def translate_path(self, path: str) -> str:
-        clean = path.split("?", 1)[0].split("#", 1)[0]
-        if not clean.startswith(PREFIX):
-            return str(Path(self.directory) / ".not-served")
-        return super().translate_path("/" + path[len(PREFIX):])
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base(site: Site) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site.path)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site.path) as url:
+        yield url
 
 
 # -- the browser --------------------------------------------------------------------------------
@@ -191,18 +172,10 @@ def playwright_() -> Iterator[Any]:
         yield p
 
 
-def _context(p: Any, profile: Path, **options: Any) -> BrowserContext:
-    ctx = p.chromium.launch_persistent_context(
-        str(profile), executable_path=str(CHROMIUM), headless=True, args=ARGS, viewport=DESKTOP,
-        color_scheme="light", locale="en-US", service_workers="block", **options)
-    ctx.set_default_timeout(10_000)
-    return ctx
-
-
 @pytest.fixture(scope="module")
 def browser(playwright_: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     """A fresh profile; the page's Content-Security-Policy enforced."""
-    ctx = _context(playwright_, tmp_path_factory.mktemp("chromium-profile"))
+    ctx = launch(playwright_, tmp_path_factory.mktemp("chromium-profile"))
     try:
         yield ctx
     finally:
@@ -213,97 +186,11 @@ def browser(playwright_: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
 def browser_no_csp(playwright_: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     """A second fresh profile that ignores the Content-Security-Policy: what is left to stop
     hostile text from running there is the escaping alone."""
-    ctx = _context(playwright_, tmp_path_factory.mktemp("chromium-profile-no-csp"), bypass_csp=True)
+    ctx = launch(playwright_, tmp_path_factory.mktemp("chromium-profile-no-csp"), bypass_csp=True)
     try:
         yield ctx
     finally:
         ctx.close()
-
-
-@dataclass
-class Watch:
-    """Everything that went wrong on a page, and every URL it asked for.
-
-    An image or a video whose load the browser itself aborts (net::ERR_ABORTED) is not a failure:
-    it drops such loads as it likes, when the page navigates away (a click on a search result
-    while thumbnails still load) or when it has preloaded enough of a video. Those are kept apart
-    in `aborted_media`. Any other failure of a media load (refused, blocked, a 404) counts, as
-    does an aborted request of any other kind (a stylesheet, a script, a fetch)."""
-
-    allowed_schemes: tuple[str, ...] = ("http",)
-    console: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    bad_status: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-    aborted_media: list[str] = field(default_factory=list)
-
-    def request_failed(self, url: str, resource_type: str, failure: str | None) -> None:
-        if resource_type in ("image", "media") and failure == "net::ERR_ABORTED":
-            self.aborted_media.append(url)
-        else:
-            self.failed.append(f"{url}: {failure} ({resource_type})")
-
-    def requests_to(self, path: str) -> list[str]:
-        return [u for u in self.requests if urlsplit(u).path == path]
-
-    def foreign(self) -> list[str]:
-        out = []
-        for url in self.requests:
-            parts = urlsplit(url)
-            if parts.scheme in ("data", "blob"):
-                continue
-            if parts.scheme not in self.allowed_schemes or (parts.scheme == "http" and parts.hostname != "127.0.0.1"):
-                out.append(url)
-        return out
-
-    def problems(self) -> dict[str, list[str]]:
-        found = {"console errors": self.console, "page errors": self.errors, "failed requests": self.failed,
-                 "responses >= 400": self.bad_status, "requests to another host": self.foreign()}
-        return {k: v for k, v in found.items() if v}
-
-    def assert_clean(self, where: str) -> None:
-        assert not self.problems(), f"{where}: {self.problems()}"
-
-
-def watch(page: Page, allowed_schemes: tuple[str, ...] = ("http",)) -> Watch:
-    w = Watch(allowed_schemes)
-
-    def on_console(msg: Any) -> None:
-        if msg.type in ("error", "assert"):
-            w.console.append(f"{msg.text} ({msg.location.get('url')}:{msg.location.get('lineNumber')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: w.errors.append(str(exc)))
-    page.on("requestfailed", lambda req: w.request_failed(req.url, req.resource_type, req.failure))
-    page.on("response", lambda res: w.bad_status.append(f"{res.status} {res.url}") if res.status >= 400 else None)
-    page.on("request", lambda req: w.requests.append(req.url))
-    return w
-
-
-_IMAGES_JS = """async () => {
-  const imgs = Array.from(document.images);
-  for (const img of imgs) img.loading = "eager";
-  await Promise.all(imgs.map(img => img.decode().catch(() => null)));
-  return imgs.map(img => ({src: img.getAttribute("src"), ok: img.complete && img.naturalWidth > 0}));
-}"""
-
-
-def load_images(page: Page) -> list[dict[str, Any]]:
-    """Load every image of the page (lazy ones too) and say which loaded."""
-    return page.evaluate(_IMAGES_JS)
-
-
-def open_page(ctx: BrowserContext, url: str, allowed_schemes: tuple[str, ...] = ("http",)) -> tuple[Page, Watch]:
-    page = ctx.new_page()
-    w = watch(page, allowed_schemes)
-    response = page.goto(url)
-    assert response is None or response.ok, f"{url}: {response and response.status}"
-    return page, w
-
-
-def body_bg(page: Page) -> str:
-    return page.evaluate("getComputedStyle(document.body).backgroundColor")
 
 
 def pwned(page: Page) -> Any:
@@ -469,12 +356,14 @@ def test_thumbnails_downloaded_at_build_time_are_shown(browser: BrowserContext, 
         cards = page.locator("ol.papers > li article.card")
         assert cards.count() == len(site.order[DAYS[0]])
         thumbs = page.eval_on_selector_all(
-            ".card .thumb img", "els => els.map(e => [e.getAttribute('src'), e.naturalWidth, e.className])")
-        media = [t for t in thumbs if t[0].startswith("../../media/")]
-        placeholders = [t for t in thumbs if "placeholder" in t[2]]
-        # 2502.00303 has no thumbnail: the placeholder; every other one came from the fake CDN
-        assert len(media) == len(thumbs) - 1 and len(placeholders) == 1, thumbs
-        assert all(width == 320 for _, width, _ in media), thumbs
+            ".card .thumb img", "els => els.map(e => [e.getAttribute('src'), e.naturalWidth])")
+        # 2502.00303 has no thumbnail (nor a figure): a card with no picture; every other one came
+        # from the fake CDN
+        assert len(thumbs) == cards.count() - 1 and all(src.startswith("../../media/") for src, _ in thumbs), thumbs
+        assert all(width == 320 for _, width in thumbs), thumbs
+        bare = page.locator("article.card.no-picture")
+        assert bare.count() == 1 and bare.get_attribute("id") == "p-2502.00303"
+        assert bare.locator("img, video, svg").count() == 0
         w.assert_clean("day page")
     finally:
         page.close()
@@ -616,7 +505,8 @@ _FOCUSED_JS = """() => {
 }"""
 
 
-def test_the_keyboard_reaches_the_main_links_and_the_theme_toggle(browser: BrowserContext, base: str) -> None:
+def test_the_keyboard_reaches_the_main_links_and_the_theme_toggle(browser: BrowserContext, base: str,
+                                                                   site: Site) -> None:
     page, w = open_page(browser, f"{base}ko/days/{DAYS[0]}.html")
     try:
         seen = []
@@ -627,7 +517,7 @@ def test_the_keyboard_reaches_the_main_links_and_the_theme_toggle(browser: Brows
             seen.append(info)
             assert info["visible"], f"focused but not on screen: {info}"
             assert info["outline"] != "none" and info["width"] >= 2, f"no visible focus: {info}"
-            if info["tag"] == "a" and (info["href"] or "").startswith("../../ko/papers/"):
+            if info["tag"] == "a" and (info["href"] or "").startswith("#p-"):
                 break
         hrefs = [s["href"] for s in seen]
         assert seen[0]["cls"] == "skip" and hrefs[0] == "#main"
@@ -635,7 +525,10 @@ def test_the_keyboard_reaches_the_main_links_and_the_theme_toggle(browser: Brows
             assert f"../../ko/{target}" in hrefs, (target, hrefs)
         assert "theme-toggle" in [s["id"] for s in seen]
         assert f"../../en/days/{DAYS[0]}.html" in hrefs  # the language switch
-        assert (hrefs[-1] or "").startswith("../../ko/papers/")  # then the first paper
+        # then the overview: its two order buttons, and its first line, which goes to the first card
+        assert [s["text"] for s in seen if s["tag"] == "button" and s["id"] != "theme-toggle"] == \
+            ["다이제스트 순", "추천 많은 순"]
+        assert hrefs[-1] == f"#p-{paper_slug(site.order[DAYS[0]][0])}"
         # the toggle works from the keyboard too
         page.focus("#theme-toggle")
         page.keyboard.press("Enter")

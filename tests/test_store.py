@@ -17,7 +17,18 @@ from pathlib import Path
 import pytest
 
 from dailypapers.errors import DailyPapersError, StoreError
-from dailypapers.models import Failure, Listing, ListingEntry, Paper, Section, Summary, SummaryKey, Usage
+from dailypapers.models import (
+    Failure,
+    Figure,
+    Listing,
+    ListingEntry,
+    Paper,
+    Section,
+    Summary,
+    SummaryKey,
+    TextSection,
+    Usage,
+)
 from dailypapers.sources.hf_daily import parse_items
 from dailypapers.store import Store
 from dailypapers.store.schema import MIGRATIONS
@@ -90,6 +101,49 @@ def test_file_store_migrations_recorded_and_idempotent(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"schema_migrations", "papers", "fetches", "listings", "runs", "failures", "summaries"} <= tables
+
+
+def test_a_store_of_the_version_before_figures_is_migrated_and_keeps_its_text(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import dailypapers.store as store_module
+
+    db = tmp_path / "papers.db"
+    figures = next(v for v, name, _ in MIGRATIONS if name.startswith("figures:"))
+    monkeypatch.setattr(store_module, "MIGRATIONS", [m for m in MIGRATIONS if m[0] < figures])
+    old = Store.open(db)
+    old.save_listing(listing(DATE, [("2501.00001", 3)], version=1))
+    old.close()
+    with sqlite3.connect(db) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        conn.execute("INSERT INTO texts VALUES ('2501.00001', 1, 'html', '[[\"Abstract\", \"Text.\", \"abstract\"]]', 'x')")
+    assert "figures" not in tables
+    monkeypatch.undo()
+    new = Store.open(db)
+    assert new.schema_version() == max(v for v, _, _ in MIGRATIONS) >= figures
+    assert new.text("2501.00001", 1, "html") == [TextSection("Abstract", "Text.", "abstract")]
+    assert new.paper("2501.00001").figure_url is None  # type: ignore[union-attr]
+    new.save_text("2501.00001", 1, "html", [TextSection("Abstract", "Text.", "abstract")],
+                  Figure("https://arxiv.org/html/2501.00001v1/x1.png", "Figure 1: A gate."))
+    assert [(e.paper.figure_url, e.paper.figure_caption) for e in new.day(DATE)] == \
+        [("https://arxiv.org/html/2501.00001v1/x1.png", "Figure 1: A gate.")]
+
+
+def test_a_figure_is_kept_with_its_paper_version_and_checked_both_ways(store: Store) -> None:
+    store.save_listing(listing(DATE, [("2501.00001", 3), ("2501.00002", 1)], version=2))
+    text = [TextSection("Abstract", "Text.", "abstract")]
+    store.save_text("2501.00001", 2, "html", text, Figure("https://arxiv.org/html/2501.00001v2/x1.png", "Fig. 1"))
+    # a URL that is not a plain http(s) one is never stored: the text is, without a figure
+    store.save_text("2501.00002", 2, "html", text, Figure("javascript:alert(1)", "<script>"))
+    assert store.text("2501.00002", 2, "html") == text
+    got = {e.paper.id: e.paper.figure_url for e in store.day(DATE)}
+    assert got == {"2501.00001": "https://arxiv.org/html/2501.00001v2/x1.png", "2501.00002": None}
+    # a row written by something else is checked again when it is read
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO figures VALUES ('2501.00002', 2, 'https://a.example/\"onload=x', 'c', 'now')")
+    assert store.paper("2501.00002").figure_url is None  # type: ignore[union-attr]
+    # the figure belongs to the version it was read from: a newer version has none yet
+    store.save_arxiv_metadata(paper("2501.00001", version=3))
+    assert store.paper("2501.00001").figure_url is None  # type: ignore[union-attr]
 
 
 def test_open_on_a_directory_is_a_store_error(tmp_path: Path) -> None:

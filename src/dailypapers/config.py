@@ -188,7 +188,8 @@ class Settings:
         download media and build the search index."""
         return SiteOptions(Path(out_dir or self.site_dir or self.home / "site"), self.cache_dir / "media",
                            self.lang, self.hf_endpoint, media_hosts, tuple(langs) if langs else None,
-                           download_media, search, base_url, min(self.timeout, 30.0))
+                           download_media, search, base_url, min(self.timeout, 30.0),
+                           self.arxiv_url, self.arxiv_delay, self.arxiv_lock)
 
     def publish_options(self, site: SiteOptions | None = None) -> PublishOptions:
         """What a publisher is given; `site` defaults to `site_options()`."""
@@ -289,6 +290,9 @@ class SiteOptions:
     search: bool = True
     base_url: str | None = None
     timeout: float = 30.0  # per read of a media download
+    arxiv_url: str = "https://arxiv.org"  # papers' figures are downloaded from its host, paced as arXiv asks:
+    arxiv_delay: float = 3.0  # one request every arxiv_delay seconds,
+    arxiv_lock: Path | None = None  # across the processes of a home
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,10 @@ class Paper:
     journal_ref: str | None = None
     doi: str | None = None
     pdf_link: str | None = None
+    # The first figure of the paper's arXiv HTML (of this version), when it was read: the image's
+    # URL on arXiv and its caption (text.clean_figure checked both).
+    figure_url: str | None = None
+    figure_caption: str | None = None
 
     @property
     def url(self) -> str:
@@ -211,6 +215,14 @@ class TextSection:
     anchor: str | None = None
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A figure of a paper: its image's URL (absolute, on arXiv) and its caption, one line."""
+
+    url: str
+    caption: str
+
+
 @dataclass
 class PaperText:
     """The text a summary reads, and where it came from (abstract, html, pdf, import).
@@ -249,6 +261,7 @@ REASON_CODES = {
     "arxiv-unreachable": "arXiv could not be reached: no metadata or full text, so less (or no) text was read",
     "not-listed-yet": "nothing was listed for the day yet, so the run stepped back to the day before",
     "listing-failed": "the day's listing could not be read from its source",
+    "holiday": "a holiday the holidays setting names: no papers were expected",
     "error": "another error",
 }
 

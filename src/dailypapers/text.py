@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from dailypapers.models import Figure
+
 # An arXiv identifier: 2412.19712 (since 2007) or astro-ph/0601001 (before), with its version.
 ARXIV_ID = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
 # Characters that are never part of an identifier or a URL: controls, zero-width and bidi marks.
@@ -58,6 +60,65 @@ def safe_url(url: object) -> str | None:
         return None
     url = url.strip()
     return url if len(url) <= MAX_URL and _SAFE_URL.match(url) else None
+
+
+# Sentences end at . ! ? followed by space (or the end), or at 。！？ anywhere. A period is no
+# end when it closes a known abbreviation or an initial, or when a lower-case Latin letter follows.
+_ABBREVIATIONS = frozenset("""e.g i.e etc vs cf al fig figs eq eqs eqn sec secs no nos approx
+    resp ref refs tab dr mr ms prof inc ltd jr sr st vol pp ch app alg thm def lem prop ex incl""".split())
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|[。！？]+[」』”’)）]*")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, surrounding white space left out."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        if m.group(0)[0] == ".":
+            before = text[start:m.start()].rsplit(None, 1)
+            word = before[-1].lower().lstrip("(\"'“‘[") if before else ""
+            if word.rstrip(".") in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            rest = text[m.end():].lstrip()
+            if rest[:1].isascii() and rest[:1].islower():
+                continue
+        _add_span(text, start, m.end(), out)
+        start = m.end()
+    tail = text[start:]
+    if tail.strip() and any(ch.isalnum() for ch in tail):
+        _add_span(text, start, len(text), out)
+    return out
+
+
+def _add_span(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        a = start + (len(piece) - len(piece.lstrip()))
+        out.append((a, a + len(stripped)))
+
+
+MAX_CAPTION = 1_000
+
+
+def clip_words(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters with `…`: at its last space when there is one in its
+    second half, else mid-word (Chinese and Japanese put no spaces between words)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0] if " " in text[limit // 2:limit] else text[:limit - 1]
+    return cut + "…"
+
+
+def clean_figure(url: object, caption: object) -> Figure | None:
+    """A figure as it may be kept and shown: its URL passes `safe_url`, its caption is one line of at
+    most MAX_CAPTION characters (controls and invisible marks removed); None when the URL does not, or
+    carries a user name or password (never stored)."""
+    checked = safe_url(url)
+    if checked is None or "@" in checked.split("/", 3)[2]:
+        return None
+    text = clean_line(caption) if isinstance(caption, str) else ""
+    return Figure(checked, clip_words(text, MAX_CAPTION))
 
 
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@\"'<>]+@")

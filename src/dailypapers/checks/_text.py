@@ -7,6 +7,9 @@ import unicodedata
 from functools import lru_cache
 
 from dailypapers.models import Section
+from dailypapers.text import sentence_spans
+
+__all__ = ["sentence_spans", "split_sentences"]  # sentence_spans: the one sentence rule, in dailypapers.text
 
 
 def section_name(section: Section, index: int) -> str:
@@ -25,44 +28,8 @@ def clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# Sentences end at . ! ? followed by space (or the end), or at 。！？ anywhere. A period is no
-# end when it closes a known abbreviation or an initial, or when a lower-case Latin letter follows.
-_ABBREVIATIONS = frozenset("""e.g i.e etc vs cf al fig figs eq eqs eqn sec secs no nos approx
-    resp ref refs tab dr mr ms prof inc ltd jr sr st vol pp ch app alg thm def lem prop ex incl""".split())
-_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|[。！？]+[」』”’)）]*")
-
-
 def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`, surrounding white space left out."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in _END.finditer(text):
-        if m.group(0)[0] == ".":
-            before = text[start:m.start()].rsplit(None, 1)
-            word = before[-1].lower().lstrip("(\"'“‘[") if before else ""
-            if word.rstrip(".") in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                continue
-            rest = text[m.end():].lstrip()
-            if rest[:1].isascii() and rest[:1].islower():
-                continue
-        _add_span(text, start, m.end(), out)
-        start = m.end()
-    tail = text[start:]
-    if tail.strip() and any(ch.isalnum() for ch in tail):
-        _add_span(text, start, len(text), out)
-    return out
-
-
-def _add_span(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if stripped:
-        a = start + (len(piece) - len(piece.lstrip()))
-        out.append((a, a + len(stripped)))
 
 
 # Scripts, on NFKC text. U+30FB (katakana middle dot) is punctuation in all three languages.

@@ -26,7 +26,7 @@ from dailypapers.errors import (
     Unavailable,
 )
 from dailypapers.fulltext.budget import select
-from dailypapers.fulltext.sandbox import ExtractLimits, extract
+from dailypapers.fulltext.sandbox import Extracted, ExtractLimits, extract_page
 from dailypapers.fulltext.sections import render_sections
 from dailypapers.http import HTML_PAGE, PDF_FILE, Limits, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.models import Paper, PaperText, TextSection
@@ -60,14 +60,21 @@ class FullTextFetcher:
 
     def sections(self, paper: Paper, source: str) -> list[TextSection]:
         """The paper's text from one source, or FullTextError saying why not."""
+        return self.read(paper, source).sections
+
+    def read(self, paper: Paper, source: str) -> Extracted:
+        """The paper's text from one source, with the first figure of its HTML page (source html);
+        FullTextError saying why not."""
         if source == "abstract":
             if not paper.abstract.strip():
                 raise FullTextError(f"{paper.id}: no abstract is stored", paper_id=paper.id)
-            return [TextSection("Abstract", paper.abstract, "abstract")]
+            return Extracted([TextSection("Abstract", paper.abstract, "abstract")])
         data = self._download(paper, source)
         where = f"{paper.id} ({source})"
+        # The page's own address, as a folder: its images are named relative to it (`x1.png`).
+        page_url = f"{self.arxiv_url}/html/{self._ref(paper)}/" if source == "html" else None
         try:
-            return extract(source, data, where, self.extract_limits)
+            return extract_page(source, data, where, self.extract_limits, page_url)
         except ExtractionFailed as e:  # a bad or hostile file: the next source is tried
             self._forget(paper, source, str(e))
             raise FullTextError(str(e), paper_id=paper.id) from e

@@ -5,7 +5,8 @@ gigabyte makes pdfium abort the whole process, a million page references or half
 elements hold it for minutes. So `extract` parses in a child (forked from a clean server process,
 never from the run's own threads) whose address space and CPU time are capped with setrlimit, and
 kills it when its wall time runs out. Whatever happens to the child, the parent gets text or an
-`ExtractionFailed` saying why, and goes on with the next paper.
+`ExtractionFailed` saying why, and goes on with the next paper. An HTML page's first figure comes
+back with its text (`Extracted.figure`): a URL and a caption, both capped.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from dailypapers.errors import DailyPapersError, ExtractionFailed
-from dailypapers.models import TextSection
+from dailypapers.models import Figure, TextSection
+from dailypapers.text import clean_figure
 
 MB = 1024 * 1024
 
@@ -34,6 +36,14 @@ class ExtractLimits:
     seconds: float = 90.0
     max_pages: int = 300
     max_depth: int = 1000
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What the child read: the sections, and an HTML page's first figure (None for a PDF)."""
+
+    sections: list[TextSection]
+    figure: Figure | None = None
 
 
 _CONTEXT: Any = None
@@ -55,9 +65,15 @@ def _context() -> Any:
 
 def extract(kind: str, data: bytes, where: str, limits: ExtractLimits = ExtractLimits()) -> list[TextSection]:
     """The sections of an HTML page (`kind` html) or a PDF (pdf), parsed in a limited child."""
+    return extract_page(kind, data, where, limits).sections
+
+
+def extract_page(kind: str, data: bytes, where: str, limits: ExtractLimits = ExtractLimits(),
+                 page_url: str | None = None) -> Extracted:
+    """As `extract`, and for an HTML page whose URL is given, its first figure too."""
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, kind, data, where, limits), daemon=True)
+    child = ctx.Process(target=_child, args=(send, kind, data, where, limits, page_url), daemon=True)
     child.start()
     send.close()
     try:
@@ -75,7 +91,8 @@ def extract(kind: str, data: bytes, where: str, limits: ExtractLimits = ExtractL
             child.kill()
         child.join(5)
     if outcome == "ok":
-        return [TextSection(*row) for row in payload]
+        rows, figure = payload
+        return Extracted([TextSection(*row) for row in rows], clean_figure(*figure) if figure else None)
     raise ExtractionFailed(payload)
 
 
@@ -92,13 +109,15 @@ def _death(code: int | None, limits: ExtractLimits) -> str:
     return f"ended without an answer (exit status {code})"
 
 
-def _child(send: Connection, kind: str, data: bytes, where: str, limits: ExtractLimits) -> None:
+def _child(send: Connection, kind: str, data: bytes, where: str, limits: ExtractLimits,
+           page_url: str | None = None) -> None:
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MB, limits.memory_mb * MB))
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        sections = _parse(kind, data, where, limits)
-        send.send(("ok", [(s.title, s.text, s.kind, s.anchor) for s in sections]))
+        got = _parse(kind, data, where, limits, page_url)
+        figure = (got.figure.url, got.figure.caption) if got.figure else None
+        send.send(("ok", ([(s.title, s.text, s.kind, s.anchor) for s in got.sections], figure)))
     except MemoryError:
         send.send(("error", f"{where}: reading the {kind.upper()} needed more than {limits.memory_mb} MB of memory"))
     except DailyPapersError as e:
@@ -109,11 +128,12 @@ def _child(send: Connection, kind: str, data: bytes, where: str, limits: Extract
         send.close()
 
 
-def _parse(kind: str, data: bytes, where: str, limits: ExtractLimits) -> list[TextSection]:
+def _parse(kind: str, data: bytes, where: str, limits: ExtractLimits, page_url: str | None) -> Extracted:
     if kind == "html":
-        from dailypapers.fulltext.html import html_sections
+        from dailypapers.fulltext.html import html_page
 
-        return html_sections(data.decode("utf-8", "replace"), where, max_depth=limits.max_depth)
+        page = html_page(data.decode("utf-8", "replace"), where, max_depth=limits.max_depth, page_url=page_url)
+        return Extracted(page.sections, page.figure)
     from dailypapers.fulltext.pdf import pdf_sections
 
-    return pdf_sections(data, where, max_pages=limits.max_pages)
+    return Extracted(pdf_sections(data, where, max_pages=limits.max_pages))

@@ -62,15 +62,16 @@ class TextReader:
         return [self.store.paper(p.id) or p for p in papers]
 
     def sections(self, paper: Paper, source: str) -> list[TextSection]:
-        """One source's sections: as stored for this version, else fetched (and stored)."""
+        """One source's sections: as stored for this version, else fetched (and stored, with the
+        first figure of an HTML page, for the site)."""
         keep = paper.version is not None and source != "abstract"
         stored = self.store.text(paper.id, paper.version, source) if keep and paper.version else None
         if stored:
             return stored
-        sections = self.fetcher.sections(paper, source)
+        got = self.fetcher.read(paper, source)
         if keep and paper.version:
-            self.store.save_text(paper.id, paper.version, source, sections)
-        return sections
+            self.store.save_text(paper.id, paper.version, source, got.sections, got.figure)
+        return got.sections
 
     def read(self, paper: Paper, sources: tuple[str, ...] | None = None) -> PaperText:
         """The first source that gives text, cut so that the whole prompt (instructions and title

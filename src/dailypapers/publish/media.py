@@ -1,13 +1,14 @@
-"""Thumbnails and media for the site: downloaded at build time, so a reader's browser asks no other
-host for anything, and cached on disk by URL between builds.
+"""Thumbnails, media and papers' figures for the site: downloaded at build time, so a reader's
+browser asks no other host for anything, and cached on disk by URL between builds.
 
-Only the Hugging Face hosts are contacted (the CDN hosts and the HF_ENDPOINT host; redirects
-elsewhere are refused by the guarded client), bodies are capped, and a file is kept only when both
-its Content-Type and its first bytes say it is an image (PNG, JPEG, GIF, WebP, AVIF) or a video
-(MP4, WebM). SVG is never kept (it can carry script). A thumbnail that cannot be had is shown
-as a neutral placeholder; a URL that answered with an error or something that is not an image is
-remembered for `failure_ttl` seconds, while a host that could not be reached is tried again on the
-next build (and not again in this one).
+Only the Hugging Face hosts and the arXiv host are contacted (the CDN hosts, the HF_ENDPOINT host,
+the host of the `arxiv_url` setting; redirects elsewhere are refused by the guarded client), a
+host with a politeness gate (arXiv) one request at a time at its pace; bodies are capped, and a
+file is kept only when both its Content-Type and its first bytes say it is an image (PNG, JPEG,
+GIF, WebP, AVIF) or a video (MP4, WebM). SVG is never kept (it can carry script). A file that
+cannot be had is left out of the site (a card without a picture); a URL that answered with an
+error or something that is not an image is remembered for `failure_ttl` seconds, while a host
+that could not be reached is tried again on the next build (and not again in this one).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from dailypapers.errors import DownloadRefused, GaveUp, LimitExceeded
-from dailypapers.http import MEDIA_FILE, Limits, RetryPolicy, guarded_client, request
+from dailypapers.http import MEDIA_FILE, Limits, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.text import safe_url
 
 HF_MEDIA_HOSTS = frozenset({"cdn-thumbnails.huggingface.co", "cdn-uploads.huggingface.co"})
@@ -97,14 +98,18 @@ class MediaReport:
 
 class MediaCache:
     """Downloads thumbnails and media into `cache_dir` (HOME/cache/media), one file per URL named
-    by the hash of the URL, and answers from it on the next build without asking anyone."""
+    by the hash of the URL, and answers from it on the next build without asking anyone. `gates`:
+    a host whose requests wait for its politeness gate (arXiv's, shared with every process of the
+    home)."""
 
     def __init__(self, cache_dir: Path, allowed_hosts: Iterable[str], *, base_url: str | None = None,
                  max_image_bytes: int = 8 * 1024 * 1024, max_video_bytes: int = 40 * 1024 * 1024,
                  timeout: float = 30.0, policy: RetryPolicy | None = None, offline: bool = False,
-                 failure_ttl: float = 24 * 3600, workers: int = 8) -> None:
+                 failure_ttl: float = 24 * 3600, workers: int = 8,
+                 gates: Mapping[str, PoliteGate] | None = None) -> None:
         self.cache_dir = cache_dir
         self.allowed_hosts = {h.lower() for h in allowed_hosts if h}
+        self.gates = {h.lower(): g for h, g in (gates or {}).items()}
         self.base_url = base_url
         self.max_image_bytes = max_image_bytes
         self.max_video_bytes = max_video_bytes
@@ -174,7 +179,7 @@ class MediaCache:
 
     def resolve(self, urls: Iterable[str]) -> dict[str, MediaFile | None]:
         """Each URL's cached file, downloading what the cache lacks (in parallel); None for a URL
-        that could not be had (the site shows a placeholder)."""
+        that could not be had (the site leaves it out)."""
         out: dict[str, MediaFile | None] = {}
         todo: list[str] = []
         ordered = list(dict.fromkeys(u for u in urls if u))
@@ -217,7 +222,7 @@ class MediaCache:
             self._client = None
 
     def _download_one(self, url: str) -> MediaFile | None:
-        """One file, whatever goes wrong with it: a failure costs that file (a placeholder), never the
+        """One file, whatever goes wrong with it: a failure costs that file (left out), never the
         build."""
         try:
             return self._download(url)
@@ -235,7 +240,7 @@ class MediaCache:
         try:
             response = request(self._clients(), "GET", target, self.policy,
                                limits=Limits(max(self.max_image_bytes, self.max_video_bytes), MEDIA_FILE.deadline,
-                                             MEDIA_FILE.what))
+                                             MEDIA_FILE.what), gate=self.gates.get(host))
         except GaveUp as e:
             self._unreachable[host] = str(e)
             self.report.failed.append((url, str(e)))

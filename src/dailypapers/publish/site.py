@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from dailypapers.config import PublishOptions, SiteOptions
 from dailypapers.errors import ConfigError, SiteError
+from dailypapers.http import PoliteGate
 from dailypapers.publish.media import HF_MEDIA_HOSTS, MediaCache, MediaFile, MediaReport, place
 from dailypapers.render.site import SiteDay, SitePlan, fingerprint, is_paper_page
 
@@ -67,10 +68,14 @@ class SitePublisher:
 
     def media_cache(self) -> MediaCache:
         """Thumbnails and media come from the Hugging Face hosts (and the HF_ENDPOINT host, and
-        `media_hosts`), cached between builds."""
+        `media_hosts`), papers' figures from the arXiv host, asked at arXiv's pace; all cached
+        between builds."""
         o = self.options
-        hosts = {*HF_MEDIA_HOSTS, urlsplit(o.hf_endpoint).hostname or "", *o.media_hosts}
-        return MediaCache(o.media_dir, hosts, base_url=o.hf_endpoint, timeout=o.timeout, offline=not o.download_media)
+        arxiv = urlsplit(o.arxiv_url).hostname or ""
+        hosts = {*HF_MEDIA_HOSTS, urlsplit(o.hf_endpoint).hostname or "", arxiv, *o.media_hosts}
+        gates = {arxiv: PoliteGate(o.arxiv_delay, o.arxiv_lock)} if arxiv else {}
+        return MediaCache(o.media_dir, hosts, base_url=o.hf_endpoint, timeout=o.timeout, offline=not o.download_media,
+                          gates=gates)
 
     def publish_archive(self, days: list[SiteDay], progress: Any = None) -> SiteReport:
         """Build the site of `days` (every day the store holds) into the folder, in one step."""
@@ -95,7 +100,7 @@ def build_site(days: list[SiteDay], out_dir: Path, *, media: MediaCache | None =
                progress: Any = None) -> SiteReport:
     """Build the site for `days` into `out_dir`, replacing what is there in one step.
 
-    media: where thumbnails come from (None: no downloads, every thumbnail is a placeholder);
+    media: where thumbnails come from (None: no downloads, no pictures);
     langs: only these languages (default: every language that has summaries); search: run
     Pagefind; feeds: write the feeds; base_url: the site's public address, for the feeds' links;
     keyword_min: a Hugging Face keyword gets a page when at least this many papers carry it
@@ -124,7 +129,7 @@ def build_site(days: list[SiteDay], out_dir: Path, *, media: MediaCache | None =
 def _build_into(new: Path, old: Path, old_pages: dict[str, str], plan: SitePlan, media: MediaCache | None,
                 search: bool, feeds: bool, base_url: str | None, progress: Any) -> SiteReport:
     report = SiteReport(new, plan.langs, plan.default, plan.day_count, plan.paper_count, notes=list(plan.notes))
-    found = _resolve_media(plan.media_urls(), media, new / "media")
+    found = _resolve_media(plan, media, new / "media")
     report.media = media.report if media else None
     writer = Writer(new, old, old_pages, fingerprint())
     total = plan.page_count()
@@ -153,12 +158,15 @@ def _build_into(new: Path, old: Path, old_pages: dict[str, str], plan: SitePlan,
     return report
 
 
-def _resolve_media(wanted: list[str], cache: MediaCache | None, target: Path) -> dict[str, MediaFile | None]:
-    """Each wanted URL's file in the cache (downloaded now if need be), placed into the site."""
+def _resolve_media(plan: SitePlan, cache: MediaCache | None, target: Path) -> dict[str, MediaFile | None]:
+    """Each thumbnail and media URL's file in the cache (downloaded now if need be), then the figures
+    of the papers whose thumbnail could not be had; each placed into the site."""
+    wanted = plan.media_urls()
     if cache is None:
         return {u: None for u in wanted}
     try:
         found = cache.resolve(wanted)
+        found.update(cache.resolve(plan.figure_urls(found)))
     finally:
         cache.close()
     for got in found.values():

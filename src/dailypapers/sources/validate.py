@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from dailypapers.text import arxiv_id, clean_line
+from dailypapers.text import arxiv_id, clean_line, clip_words
 from dailypapers.text import safe_url as safe_url  # one of the checks of a value: validate.safe_url
 
 # How long a value may be; the longest real ones are far shorter.
@@ -48,11 +48,7 @@ def text(value: object, limit: int) -> str | None:
     """A string on one line, at most `limit` characters (cut at a word, with an ellipsis)."""
     if not isinstance(value, str):
         return None
-    line = clean_line(value)
-    if len(line) <= limit:
-        return line
-    cut = line[:limit - 1].rsplit(" ", 1)[0] if " " in line[limit // 2:limit] else line[:limit - 1]
-    return cut + "…"
+    return clip_words(clean_line(value), limit)
 
 
 def count(value: object) -> tuple[int | None, str | None]:

@@ -24,6 +24,7 @@ from dailypapers.models import (
     DayLedger,
     Evidence,
     Failure,
+    Figure,
     Finding,
     Listing,
     ListingEntry,
@@ -40,6 +41,7 @@ from dailypapers.store.schema import (
     day_events,
     failures,
     fetches,
+    figures,
     listings,
     papers,
     publications,
@@ -49,7 +51,7 @@ from dailypapers.store.schema import (
     summaries,
     texts,
 )
-from dailypapers.text import strip_userinfo, utc_now
+from dailypapers.text import clean_figure, strip_userinfo, utc_now
 
 _PAPER_META = ("num_comments", "github_repo", "github_stars", "project_page", "ai_keywords",
                "ai_summary", "organization", "updated_at", "categories", "primary_category",
@@ -236,14 +238,15 @@ class Store:
         conn.execute(papers.update().where(papers.c.id == p.id).values(**merged))
 
     def paper(self, paper_id: str) -> Paper | None:
-        """The stored paper with this id, or None."""
+        """The stored paper with this id (with the figure of its version, when one was found), or None."""
+        q = _with_figure(sa.select(papers), papers).where(papers.c.id == paper_id)
         with self._read() as conn:
-            row = conn.execute(sa.select(papers).where(papers.c.id == paper_id)).first()
+            row = conn.execute(q).first()
         return _row_paper(row) if row else None
 
     def day(self, date: str) -> list[ListingEntry]:
-        """The day's papers in digest order."""
-        q = (sa.select(listings, papers).join(papers, papers.c.id == listings.c.paper_id)
+        """The day's papers in digest order (each with the figure of its version, when one was found)."""
+        q = (_with_figure(sa.select(listings, papers), listings.join(papers, papers.c.id == listings.c.paper_id))
              .where(listings.c.date == date).order_by(listings.c.position))
         with self._read() as conn:
             return [ListingEntry(date=r.date, paper=_row_paper(r), source=r.source, position=r.position,
@@ -282,8 +285,11 @@ class Store:
             conn.execute(papers.update().where(papers.c.id == p.id).values(**_paper_row(old)))
 
     # -- full text ----------------------------------------------------------------------------------
-    def save_text(self, paper_id: str, version: int, source: str, sections: list[TextSection]) -> None:
-        """Store a paper version's text from one source, replacing any stored before."""
+    def save_text(self, paper_id: str, version: int, source: str, sections: list[TextSection],
+                  figure: Figure | None = None) -> None:
+        """Store a paper version's text from one source, replacing any stored before; and, in the same
+        transaction, the first figure found in it (replacing the version's figure)."""
+        checked = clean_figure(figure.url, figure.caption) if figure else None
         # [title, text, kind] as first stored; the HTML anchor is a fourth element when there is one.
         body = json.dumps([[s.title, s.text, s.kind, *([s.anchor] if s.anchor else [])] for s in sections],
                           ensure_ascii=False)
@@ -292,6 +298,10 @@ class Store:
                                               texts.c.source == source))
             conn.execute(texts.insert().values(paper_id=paper_id, version=version, source=source,
                                                sections=body, fetched_at=utc_now()))
+            if checked is not None:
+                conn.execute(figures.delete().where(figures.c.paper_id == paper_id, figures.c.version == version))
+                conn.execute(figures.insert().values(paper_id=paper_id, version=version, url=checked.url,
+                                                     caption=checked.caption, found_at=utc_now()))
 
     def text(self, paper_id: str, version: int, source: str) -> list[TextSection] | None:
         """The stored text of a paper version from one source, or None."""
@@ -590,11 +600,20 @@ def _paper_row(p: Paper) -> dict[str, Any]:
                 updated_at=utc_now())
 
 
+def _with_figure(q: sa.Select[Any], joined: Any) -> sa.Select[Any]:
+    """`q` over `joined` (papers, or a join with it) with the figure of each paper's version, if any."""
+    on = sa.and_(figures.c.paper_id == papers.c.id, figures.c.version == papers.c.version)
+    return (q.add_columns(figures.c.url.label("figure_url"), figures.c.caption.label("figure_caption"))
+            .select_from(joined.outerjoin(figures, on)))
+
+
 def _row_paper(r: Any) -> Paper:
     meta = json.loads(r.meta)
+    figure = clean_figure(getattr(r, "figure_url", None), getattr(r, "figure_caption", None))
     return Paper(id=r.id, title=r.title, authors=json.loads(r.authors), abstract=r.abstract,
                  version=r.version, published_at=r.published_at, thumbnail=r.thumbnail,
-                 media_urls=json.loads(r.media_urls), **{k: meta[k] for k in _PAPER_META if k in meta})
+                 media_urls=json.loads(r.media_urls), **{k: meta[k] for k in _PAPER_META if k in meta},
+                 figure_url=figure.url if figure else None, figure_caption=figure.caption if figure else None)
 
 
 def _merge_paper(old: Paper, new: Paper) -> Paper:

@@ -117,6 +117,18 @@ texts = sa.Table(
     sa.Column("fetched_at", sa.String(40), nullable=False),
 )
 
+# The first figure of a paper version's arXiv HTML, found when the HTML was read (migration 9): the
+# site shows it where Hugging Face has no thumbnail. The URL and caption were checked
+# (text.clean_figure) before they were stored, and are again when they are read.
+figures = sa.Table(
+    "figures", metadata,
+    sa.Column("paper_id", sa.String(64), sa.ForeignKey("papers.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("caption", sa.Text, nullable=False, default=""),
+    sa.Column("found_at", sa.String(40), nullable=False),
+)
+
 WHOLE_DAY = "*"  # the part of `publications` recorded once a whole day was sent to a target and channel
 
 # What `publish` sent: one row per part of a day (an e-mail is one part, "message"; a chat day is a
@@ -219,8 +231,13 @@ def run_day(args: str | None) -> dict[str, str] | None:
     return {"date": date[:10], "lang": lang[:16]}
 
 
+def _m9_figures(conn: sa.Connection) -> None:
+    figures.create(conn)
+
+
 # Numbers are never reused, and a gap is harmless: `Store.migrate` applies each listed version the
-# database lacks, in order (8 was numbered while 7 was being written on another branch).
+# database lacks, in order (7 is unused: the figures table was numbered 7 on another branch while 8
+# shipped, and came in after it as 9).
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial tables: papers, fetches, listings, runs, failures, summaries", _m1_initial),
     (2, "texts: full text of papers by version and source", _m2_texts),
@@ -229,4 +246,5 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (5, "cost of summaries and runs", _m5_cost),
     (6, "summaries: the evidence of their claims in the paper", _m6_evidence),
     (8, "the day's ledger: failure codes, the day and language of runs, day events", _m8_ledger),
+    (9, "figures: the first figure of a paper version's arXiv HTML", _m9_figures),
 ]

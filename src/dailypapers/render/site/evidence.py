@@ -4,7 +4,9 @@ to (and a link to that section of arXiv's HTML), or says that the paper does not
 
 Pure: text and evidence in, HTML out. The section's Markdown is rendered and sanitized as
 everywhere else; the claims are carried through that as placeholders, so nothing of the summary's
-text can become markup, and the marker's own markup is built here, every text in it escaped.
+text can become markup, and the marker's own markup is built here, every text in it escaped. The
+revealed sentence is left out of the search index: an excerpt reads the summary's own words, not
+the paper's sentence wedged into them.
 """
 
 from __future__ import annotations
@@ -78,4 +80,4 @@ def _marker(shown: str, e: Evidence, t: Callable[..., str], link: str | None, id
     return (f'<span class="claim {state}" data-kind="{escape(e.kind)}">'
             f'<button type="button" class="claim-mark" aria-expanded="false" aria-controls="{ident}" '
             f'aria-describedby="{ident}">{escape(shown)}</button>'
-            f'<span class="evidence" id="{ident}">{body}</span></span>')
+            f'<span class="evidence" id="{ident}" data-pagefind-ignore>{body}</span></span>')

@@ -5,16 +5,22 @@ from any sub-path):
 
     index.html                     the latest day, in the default language
     {lang}/index.html              the latest day in that language
-    {lang}/days/{date}.html        a day: its papers in digest order
+    {lang}/days/{date}.html        a day: an overview (title, upvotes, one line each; sortable), then
+                                   its papers in digest order
     {lang}/papers/{id}.html        a paper: all its summaries in that language, checks, metadata
-    {lang}/archive.html            a calendar of the days (inline SVG), and a list
+    {lang}/status/{date}.html      what happened to a day: listed, published, failed and why, the
+                                   text read, where it was sent (only for a day with a ledger)
+    {lang}/archive.html            a calendar of the days and charts over time (inline SVG), a list
     {lang}/keywords.html           arXiv categories and Hugging Face keywords
     {lang}/keywords/{slug}.html    the papers of one keyword
     {lang}/search.html             full-text search (Pagefind, run at build time)
-    assets/                        one CSS file, one JS file, the thumbnail placeholder
-    media/                         thumbnails and videos, downloaded at build time
+    assets/                        one CSS file, one JS file, the icon
+    media/                         thumbnails, videos and papers' figures, downloaded at build time
     pagefind/                      the search index
     feeds/                         RSS, Atom and JSON feeds (dailypapers.render.feeds)
+
+A paper's picture is its Hugging Face thumbnail; where there is none (or it could not be had), the
+first figure of its arXiv HTML with its caption; else none, and its card is laid out without one.
 
 Pure: `SitePlan(days).files(media)` gives every file of the site as a relative path, a key (a hash
 of everything the file depends on: its data, the templates, the static files and this code) and a
@@ -38,11 +44,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dailypapers import langdetect
-from dailypapers.models import DayLedger, Digest, DigestEntry, Paper, Summary, format_order
+from dailypapers.models import DayLedger, Digest, DigestEntry, Finding, Paper, Summary, format_order
 from dailypapers.render import feeds as feed_render
-from dailypapers.render.site import i18n
+from dailypapers.render.site import charts, i18n
 from dailypapers.render.site.evidence import annotated
-from dailypapers.text import safe_url
+from dailypapers.render.site.lines import markdown_parser, overview_line
+from dailypapers.render.site.status import status_model
+from dailypapers.text import arxiv_id, safe_url
 
 if TYPE_CHECKING:
     import jinja2
@@ -136,6 +144,11 @@ class SitePlan:
     def media_urls(self) -> list[str]:
         """Every thumbnail and media URL the pages show, once each, for the publisher to fetch."""
         return self.model.wanted_media()
+
+    def figure_urls(self, found: Mapping[str, MediaRef | None]) -> list[str]:
+        """The papers' figures the pages would show, given what `media_urls` found: those of the
+        papers whose thumbnail is missing or could not be had, for the publisher to fetch next."""
+        return self.model.wanted_figures(found)
 
     def page_count(self) -> int:
         """How many pages the site has."""
@@ -273,11 +286,21 @@ class SiteModel:
         """A paper's thumbnail and media URLs, once each, the thumbnail first."""
         return list(dict.fromkeys(u for u in [paper.thumbnail or "", *paper.media_urls] if u))
 
+    def shown_papers(self) -> list[Paper]:
+        """Every paper a page of the site shows, once each."""
+        ids = dict.fromkeys(pid for lang in self.langs for pid in self._by_lang[lang].papers)
+        return [self.papers[pid] for pid in ids]
+
     def wanted_media(self) -> list[str]:
         """Every thumbnail and media URL a page of the site shows, once each."""
-        wanted = [u for lang in self.langs for pid in self._by_lang[lang].papers
-                  for u in self.media_urls(self.papers[pid])]
-        return list(dict.fromkeys(wanted))
+        return list(dict.fromkeys(u for p in self.shown_papers() for u in self.media_urls(p)))
+
+    def wanted_figures(self, found: Mapping[str, MediaRef | None]) -> list[str]:
+        """The figures to fetch, once `found` says which thumbnails the publisher has: those of the
+        papers whose thumbnail is missing or could not be had (no other figure is asked for)."""
+        out = [url for p in self.shown_papers() if (url := safe_url(p.figure_url)) is not None
+               and (not p.thumbnail or found.get(p.thumbnail) is None)]
+        return list(dict.fromkeys(out))
 
     def _media_item(self, url: str) -> dict[str, str] | None:
         got = self.media.get(url)
@@ -285,15 +308,23 @@ class SiteModel:
             return None
         return {"kind": got.kind, "src": f"media/{got.name}"}
 
-    def thumb(self, paper: Paper) -> dict[str, str]:
-        """The picture of a paper card: its thumbnail, else its first media, else a placeholder."""
-        for url in self.media_urls(paper):
-            item = self._media_item(url)
-            if item is not None:
-                return item
-            if url == paper.thumbnail:
-                break  # a thumbnail that could not be had: the placeholder, not some other media
-        return {"kind": "placeholder", "src": "assets/placeholder.svg"}
+    def figure(self, paper: Paper) -> dict[str, str] | None:
+        """The paper's own first figure, with its caption, when the publisher has its image."""
+        url = safe_url(paper.figure_url)
+        got = self.media.get(url) if url else None
+        if got is None or got.kind != "image":
+            return None
+        return {"kind": "figure", "src": f"media/{got.name}", "caption": paper.figure_caption or ""}
+
+    def picture(self, paper: Paper) -> dict[str, str] | None:
+        """The picture of a paper card: its thumbnail; else its first figure; else (when it has no
+        thumbnail at all) its first media; else None, and the card has no picture."""
+        if paper.thumbnail and (item := self._media_item(paper.thumbnail)) is not None:
+            return item
+        figure = self.figure(paper)
+        if figure is not None or paper.thumbnail:
+            return figure
+        return next((item for u in paper.media_urls if (item := self._media_item(u)) is not None), None)
 
     def gallery(self, paper: Paper) -> list[dict[str, str]]:
         """The media a paper page shows: those the publisher has, at most MEDIA_ON_PAPER."""
@@ -317,7 +348,8 @@ class SiteModel:
 
     def page_count(self) -> int:
         """How many pages the site has."""
-        return 1 + sum(4 + len(v.days) + len(v.papers) + len(v.keyword_pages) for v in self._by_lang.values())
+        return 1 + sum(4 + len(v.days) + len(v.papers) + len(v.keyword_pages) + len(v.ledgers)
+                       for v in self._by_lang.values())
 
     def pages(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(relative path, template, context) of every page."""
@@ -366,6 +398,9 @@ class _LangView:
         for _, entries in self.days:
             for e, _ in entries:
                 self.upvotes[e.paper.id] = e.upvotes  # the latest day's count
+        # date -> what happened to the day in this language: a status page each
+        self.ledgers: dict[str, DayLedger] = {day.date: day.ledgers[lang] for day in model.days
+                                              if lang in day.ledgers}
         self._keywords()
 
     def _keywords(self) -> None:
@@ -413,6 +448,8 @@ class _LangView:
             yield f"{lang}/days/{date}.html", "day.html", self.day_context(i)
         for pid in self.papers:
             yield f"{lang}/papers/{paper_slug(pid)}.html", "paper.html", self.paper_context(pid)
+        for date in self.ledgers:
+            yield f"{lang}/status/{date}.html", "status.html", self.status_context(date)
         yield f"{lang}/archive.html", "archive.html", self.archive_context()
         yield f"{lang}/keywords.html", "keywords.html", self.keywords_context()
         for key, page in self.keyword_pages.items():
@@ -444,7 +481,7 @@ class _LangView:
             "more_authors": max(0, len(p.authors) - AUTHORS_ON_CARD),
             "upvotes": e.upvotes,
             "comments": p.num_comments,
-            "thumb": self.model.thumb(p),
+            "picture": self.model.picture(p),
             "sections": ordered_sections(s),
             "summary_lang": s.key.lang,
             "links": self.links(p),
@@ -473,6 +510,7 @@ class _LangView:
             return f"{code}/days/{date}.html" if date in views[code].missing else None
 
         alternates = self._alternates(alternate, root)
+        cards = [self.card(e, ss, root) for e, ss in entries]
         prev_href = f"{root}{self.lang}/days/{self.days[index - 1][0]}.html" if index > 0 else None
         next_href = (f"{root}{self.lang}/days/{self.days[index + 1][0]}.html"
                      if index + 1 < len(self.days) else None)
@@ -482,7 +520,13 @@ class _LangView:
             "kind": "front" if front else "day",
             "date": date,
             "day_href": f"{root}{rel}",
-            "papers": [self.card(e, ss, root) for e, ss in entries],
+            "papers": cards,
+            "overview": [{"anchor": c["anchor"], "title": c["title"], "title_lang": c["title_lang"],
+                          "upvotes": c["upvotes"], "line": overview_line(ss[0]), "line_lang": self.lang}
+                         for c, (_, ss) in zip(cards, entries)],
+            # an order by upvotes only where there are upvotes to order by (arXiv listings have none)
+            "sortable": len(cards) > 1 and any(c["upvotes"] is not None for c in cards),
+            "status_href": self.status_href(date, root),
             "missing": self.missing.get(date, 0),
             "prev": None if front else prev_href,
             "next": None if front else next_href,
@@ -493,8 +537,9 @@ class _LangView:
     def front_context(self, root: str) -> dict[str, Any]:
         if not self.days:
             ctx = self._base(f"{self.lang}/index.html", [])
-            ctx.update({"kind": "front", "date": None, "papers": [], "missing": 0, "prev": None,
-                        "next": None, "day_href": None, "canonical_lang": self.lang})
+            ctx.update({"kind": "front", "date": None, "papers": [], "overview": [], "sortable": False, "missing": 0,
+                        "prev": None, "next": None, "day_href": None, "status_href": None,
+                        "canonical_lang": self.lang})
             ctx["root"] = root
             return ctx
         return self.day_context(len(self.days) - 1, front=True, root=root)
@@ -514,7 +559,7 @@ class _LangView:
             "created_at": s.created_at,
             "attempts": s.attempts,
             "sections": sections,
-            "findings": [f.as_dict() for f in s.findings],
+            "findings": finding_groups(s.findings, self.lang),
             "evidence": bool(s.evidence),
         }
 
@@ -545,7 +590,7 @@ class _LangView:
             "comment": p.comment,
             "journal_ref": p.journal_ref,
             "doi": p.doi,
-            "thumb": self.model.thumb(p),
+            "figure": self.model.figure(p),
             "gallery": self.model.gallery(p),
             "links": self.links(p),
             "categories": cats,
@@ -555,6 +600,10 @@ class _LangView:
         })
         return ctx
 
+    def status_href(self, date: str, root: str) -> str | None:
+        """The link to a day's status page, when the day has one in this language."""
+        return f"{root}{self.lang}/status/{date}.html" if date in self.ledgers else None
+
     def archive_context(self) -> dict[str, Any]:
         root = "../"
         rel = f"{self.lang}/archive.html"
@@ -563,9 +612,40 @@ class _LangView:
         ctx.update({
             "kind": "archive",
             "months": calendar_months(counts, self.lang, lambda d: f"{root}{self.lang}/days/{d}.html"),
-            "days": [{"date": d, "count": c, "href": f"{root}{self.lang}/days/{d}.html"}
-                     for d, c in sorted(counts.items(), reverse=True)],
+            "charts": [c for c in (charts.papers_chart(counts, self.lang),
+                                   charts.keywords_chart(counts, self._chart_keywords(root), self.lang)) if c],
+            "days": [{"date": d, "count": counts.get(d, 0),
+                      "href": f"{root}{self.lang}/days/{d}.html" if d in counts else None,
+                      "status_href": self.status_href(d, root)}
+                     for d in sorted(set(counts) | set(self.ledgers), reverse=True)],
         })
+        return ctx
+
+    def _chart_keywords(self, root: str) -> dict[str, tuple[str, str, list[str]]]:
+        """Each Hugging Face keyword (arXiv categories when there are none): its name, its page and
+        the day each of its papers was first listed."""
+        kind = "kw" if any(page["kind"] == "kw" for page in self.keyword_pages.values()) else "cat"
+        return {key: (page["name"], f"{root}{self.lang}/keywords/{page['slug']}.html",
+                      [self.papers[pid][0] for pid in page["papers"]])
+                for key, page in self.keyword_pages.items() if page["kind"] == kind}
+
+    def status_context(self, date: str) -> dict[str, Any]:
+        root = "../../"
+        rel = f"{self.lang}/status/{date}.html"
+        ctx = self._base(rel, self._alternates(
+            lambda code: f"{code}/status/{date}.html" if date in self.model._by_lang[code].ledgers else None, root))
+
+        def paper(pid: str) -> tuple[str | None, str | None, str | None]:
+            if pid in self.papers:
+                p = self.model.papers[pid]
+                return f"{root}{self.lang}/papers/{paper_slug(pid)}.html", p.title, text_lang(p.title)
+            known = self.model.papers.get(pid)
+            href = ARXIV_ABS_URL.format(id=pid) if arxiv_id(pid) == (pid, None) else None
+            return href, known.title if known else None, text_lang(known.title) if known else None
+
+        ctx.update({"kind": "status", "date": date,
+                    "day_href": f"{root}{self.lang}/days/{date}.html" if date in self.missing else None,
+                    **status_model(self.ledgers[date], self.lang, paper)})
         return ctx
 
     def keywords_context(self) -> dict[str, Any]:
@@ -605,6 +685,25 @@ class _LangView:
         ctx = self._base(f"{self.lang}/search.html", self._alternates(lambda code: f"{code}/search.html", root))
         ctx["kind"] = "search"
         return ctx
+
+
+# -- findings -----------------------------------------------------------------------------------------
+
+def finding_groups(findings: list[Finding], lang: str) -> list[dict[str, Any]]:
+    """A summary's findings as the paper page shows them: grouped by rule (hard ones first), each
+    rule and severity named once in the page's language, each finding once, its reason without the
+    section name the checks put before it (the section is shown on its own)."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in findings:
+        reason = f.reason
+        if f.section and reason.startswith(f"{f.section}: "):
+            reason = reason[len(f.section) + 2:]
+        group = groups.setdefault((f.rule, f.severity), {
+            "rule": f.rule, "name": i18n.named(lang, "rule", f.rule), "severity": f.severity, "items": []})
+        item = {"section": f.section, "reason": reason}
+        if item not in group["items"]:
+            group["items"].append(item)
+    return sorted(groups.values(), key=lambda g: g["severity"] != "hard")
 
 
 # -- the calendar -------------------------------------------------------------------------------
@@ -655,22 +754,16 @@ def calendar_months(counts: dict[str, int], lang: str, href: Callable[[str], str
 # -- rendering ----------------------------------------------------------------------------------
 
 _ENV: jinja2.Environment | None = None
-_MD: Any = None
 SUMMARY_TAGS = {"p", "em", "strong", "code", "ul", "ol", "li", "br", "sub", "sup", "b", "i", "blockquote"}
 
 
 def markdown_html(text: str) -> Any:
     """A summary's Markdown as HTML: raw HTML in it is shown as text (markdown-it with html off),
     and the result is sanitized (nh3): no links, images, scripts, styles or attributes survive."""
-    global _MD
     import nh3
     from markupsafe import Markup
 
-    if _MD is None:
-        from markdown_it import MarkdownIt
-
-        _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    html = _MD.render(text or "")
+    html = markdown_parser().render(text or "")
     return Markup(nh3.clean(html, tags=SUMMARY_TAGS, attributes={}, link_rel=None, strip_comments=True))
 
 

@@ -1,5 +1,5 @@
-/* dailypapers site: the theme switch, the search page and the evidence of claims. No other script
-   runs on the site. */
+/* dailypapers site: the theme switch, the search page, the evidence of claims and the order of a
+   day's overview. No other script runs on the site. */
 (function () {
   "use strict";
   var KEY = "dailypapers-theme";
@@ -180,9 +180,40 @@
     });
   }
 
+  /* The day overview is in digest order as written; its buttons (shown only when this script runs)
+     put it in order of upvotes and back, and say so to screen readers. */
+  function initOverview() {
+    var list = document.getElementById("overview-list");
+    var group = document.querySelector(".overview .sort");
+    if (!list || !group) return;
+    var status = document.getElementById("overview-status");
+    var items = Array.prototype.slice.call(list.children);
+    var buttons = group.querySelectorAll("button[data-sort]");
+    function num(li, key) { return parseInt(li.getAttribute(key), 10) || 0; }
+    function sortBy(kind) {
+      var sorted = items.slice().sort(function (a, b) {
+        if (kind === "upvotes") {
+          var d = num(b, "data-upvotes") - num(a, "data-upvotes");
+          if (d) return d;
+        }
+        return num(a, "data-order") - num(b, "data-order");
+      });
+      sorted.forEach(function (li) { list.appendChild(li); });
+      buttons.forEach(function (b) {
+        b.setAttribute("aria-pressed", b.getAttribute("data-sort") === kind ? "true" : "false");
+      });
+      if (status) status.textContent = status.getAttribute(kind === "upvotes" ? "data-msg-upvotes" : "data-msg-digest");
+    }
+    buttons.forEach(function (b) {
+      b.addEventListener("click", function () { sortBy(b.getAttribute("data-sort")); });
+    });
+    group.hidden = false;
+  }
+
   function ready() {
     initTheme();
     initEvidence();
+    initOverview();
     var form = document.getElementById("search-form");
     if (form) initSearch(form);
   }
