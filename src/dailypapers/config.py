@@ -13,11 +13,14 @@ import stat
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.errors import ConfigError
 from dailypapers.languages import parse_lang
+
+if TYPE_CHECKING:
+    from dailypapers.styles import Style
 
 _TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
 
@@ -91,6 +94,8 @@ class Settings:
 
     home: Path = setting(None, "DAILYPAPERS_HOME", doc="where the database, caches and outputs live")
     lang: str = setting("ko", "DAILYPAPERS_LANG", doc="the language of the summaries")
+    style: str = setting("sections", "DAILYPAPERS_STYLE",
+                         doc="the summary style: sections, tldr, prior-work, or a style file (docs/styles.md)")
     llm: str | None = setting(None, "DAILYPAPERS_LLM", doc="PROVIDER/MODEL that writes the summaries")
     concurrency: int = setting(8, "DAILYPAPERS_CONCURRENCY", 1, 256, doc="papers summarized at once")
     timeout: float = setting(120.0, "DAILYPAPERS_TIMEOUT", 1, 3600, doc="seconds per HTTP read")
@@ -140,6 +145,12 @@ class Settings:
             elif not isinstance(value, cls):
                 raise ConfigError(f"setting {name!r} must be a table")
         _validate(self)
+
+    def summary_style(self) -> Style:
+        """The summary style the `style` setting names; ConfigError for an unknown name or a bad file."""
+        from dailypapers.styles import resolve
+
+        return resolve(self.style)
 
     def run_publishes(self) -> list[str]:
         """The targets `run` publishes each day to, from the `publish` setting (the names are
@@ -411,12 +422,13 @@ def load_settings(**flags: object) -> Settings:
     values: dict[str, Any] = {}
     for name in known:
         raw: object = None
+        from_file = False
         if flags.get(name) is not None:
             raw = flags[name]
         elif name in env and os.environ.get(env[name]):
             raw = os.environ[env[name]]
         elif name in file_values:
-            raw = file_values[name]
+            raw, from_file = file_values[name], True
         if raw is None:
             continue
         if name == "prices":
@@ -429,12 +441,22 @@ def load_settings(**flags: object) -> Settings:
             if name == "publish" and isinstance(raw, list):
                 raw = ",".join(str(x) for x in raw)
             values[name] = _coerce(Settings, name, raw)
+            if name == "style" and from_file:
+                values[name] = _beside_config(values[name])
     settings = Settings(**values)
     settings.lang = parse_lang(settings.lang)
     settings.hf_endpoint = settings.hf_endpoint.rstrip("/")
     settings.arxiv_url = settings.arxiv_url.rstrip("/")
     settings.sources_order()
     return settings
+
+
+def _beside_config(style: str) -> str:
+    """A style file named by a relative path in the config file is found beside the config file."""
+    from dailypapers.styles import names_a_file
+
+    path = Path(style).expanduser()
+    return str(config_path().parent / path) if names_a_file(style) and not path.is_absolute() else style
 
 
 def parse_date(value: str) -> str:
