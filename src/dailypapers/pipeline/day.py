@@ -29,9 +29,10 @@ from dailypapers.pipeline.events import Collect, Fetched, Reporter, SteppedBack,
 from dailypapers.pipeline.fetch import FetchReport, fetch
 from dailypapers.pipeline.ledger import day_ledger, warn
 from dailypapers.pipeline.output import digest, render, write_atomic
-from dailypapers.pipeline.summarize import SummarizeReport, summarize
+from dailypapers.pipeline.summarize import SummarizeReport, check_style, summarize
 from dailypapers.pipeline.wiring import get_backend, open_store, preflight, publisher, run_budget, run_targets
 from dailypapers.progress import NoProgress
+from dailypapers.styles import Style
 from dailypapers.summarize.backends import Backend
 
 
@@ -82,6 +83,8 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
     if ranged and output is not None and output.suffix:
         raise ConfigError("with --since/--until, -o names a folder (one digest per day)")
     backend = backend or get_backend(settings.llm, settings)
+    style = settings.summary_style()
+    check_style(backend, style, settings.lang)  # a style the backend cannot write: before any request
     preflight(backend)  # a wrong key or no server: one line, before any other work
     spend = run_budget(settings, backend)
     backfill = len(days) > 1
@@ -96,7 +99,7 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
         progress.start(f"run {days[0]}..{days[-1]} [{settings.lang}]", len(days))
         try:
             for day in days:
-                one = _run_day(store, settings, backend, source, day, step_back and not backfill,
+                one = _run_day(store, settings, backend, style, source, day, step_back and not backfill,
                                backfill, spend, reporter)
                 one.path = digest_path(settings, one.digest.date, output, ranged)
                 write_atomic(render(one.digest), one.path)
@@ -122,8 +125,8 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
     return result
 
 
-def _run_day(store: Any, settings: Settings, backend: Backend, source: str, day: str, step_back: bool,
-             quiet: bool, spend: Any, reporter: Reporter) -> DayRun:
+def _run_day(store: Any, settings: Settings, backend: Backend, style: Style, source: str, day: str,
+             step_back: bool, quiet: bool, spend: Any, reporter: Reporter) -> DayRun:
     f = fetch(store, settings, day, source)
     if f.listed == 0 and step_back:
         previous = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
@@ -134,9 +137,9 @@ def _run_day(store: Any, settings: Settings, backend: Backend, source: str, day:
         f = fetch(store, settings, day, source)
     reporter.event(Fetched(f, source))
     report = summarize(store, settings, day, settings.lang, backend,
-                       progress=NoProgress() if quiet else reporter.progress(), budget=spend)
+                       progress=NoProgress() if quiet else reporter.progress(), budget=spend, style=style)
     reporter.event(Summarized(report))
-    return DayRun(day, f, report, digest(store, day, settings.lang, backend.model_id), Path())
+    return DayRun(day, f, report, digest(store, day, settings.lang, backend.model_id, style), Path())
 
 
 def summarize_days(settings: Settings, days: list[str], reporter: Reporter | None = None, force: bool = False,
@@ -145,6 +148,8 @@ def summarize_days(settings: Settings, days: list[str], reporter: Reporter | Non
     all; a run stopped (the budget, the provider) does not go on to the next day."""
     reporter = reporter or Collect()
     backend = backend or get_backend(settings.llm, settings)
+    style = settings.summary_style()
+    check_style(backend, style, settings.lang)  # a style the backend cannot write: before any request
     preflight(backend)  # a wrong key or no server: one line, before any other work
     spend = run_budget(settings, backend)
     reports = []
@@ -152,7 +157,7 @@ def summarize_days(settings: Settings, days: list[str], reporter: Reporter | Non
         store = open_store(settings)
         for day in days:
             report = summarize(store, settings, day, settings.lang, backend, force, reporter.progress(),
-                               budget=spend)
+                               budget=spend, style=style)
             reporter.event(Summarized(report))
             reports.append(report)
             if report.stopped:
