@@ -6,7 +6,7 @@ the top of a module or inside a function, goes down the layers and never sideway
     stages    sources fulltext summarize checks render publish store
                                          base only (publish may use render's pure renderers);
                                          render never http
-    base      errors models text config http logs progress console lock langdetect languages cost plugins
+    base      errors models text config http logs progress console lock langdetect languages cost plugins styles
                                          base only
 """
 
@@ -20,7 +20,7 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "dailypapers"
 
 BASE = {"__init__", "__version__", "errors", "models", "text", "config", "http", "logs", "progress", "lock",
-        "langdetect", "languages", "cost", "plugins", "console"}
+        "langdetect", "languages", "cost", "plugins", "console", "styles"}
 STAGES = {"sources", "fulltext", "summarize", "checks", "render", "publish", "store"}
 CALLERS = {"cli", "demo", "__main__"}
 ALLOWED_BETWEEN_STAGES = {("publish", "render")}  # a publisher renders what it sends; render is pure

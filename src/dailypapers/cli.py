@@ -235,6 +235,9 @@ json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print the result as JSON on stdout (messages stay on stderr).")
 text_source_option = click.option("--text-source", "text_sources", default=None, metavar="LIST",
                                   help="What summaries read, first that works [default: html,pdf,abstract].")
+style_option = click.option("--style", default=None, metavar="NAME|FILE",
+                            help="The summary style: sections (default), tldr, prior-work, or a style file "
+                                 "(docs/styles.md) [env DAILYPAPERS_STYLE].")
 
 
 @cli.command()
@@ -292,7 +295,7 @@ def _report_fetch(r: Any, source: str, categories: tuple[str, ...] | list[str] =
 
 def summarize_options(f: Any) -> Any:
     """The options `summarize` and `run` share: the days, the language, the model and its limits."""
-    for option in reversed((date_option, range_options, lang_option, llm_option, concurrency_option,
+    for option in reversed((date_option, range_options, lang_option, llm_option, style_option, concurrency_option,
                             tokens_option, text_source_option, checks_option, budget_option)):
         f = option(f)
     return f
@@ -304,14 +307,14 @@ def summarize_options(f: Any) -> Any:
 @json_option
 @click.pass_context
 def summarize(ctx: click.Context, date: str | None, since: str | None, until: str | None,
-              lang: str | None, llm: str | None, concurrency: int | None, max_input_tokens: int | None,
-              text_sources: str | None, checks: str | None, budget: float | None, force: bool,
-              as_json: bool) -> None:
-    """Summarize the day's papers that have no summary yet for this language, model and prompt."""
+              lang: str | None, llm: str | None, style: str | None, concurrency: int | None,
+              max_input_tokens: int | None, text_sources: str | None, checks: str | None, budget: float | None,
+              force: bool, as_json: bool) -> None:
+    """Summarize the day's papers that have no summary yet for this language, model, prompt and style."""
     from dailypapers import pipeline
 
-    settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency, max_input_tokens=max_input_tokens,
-                         text_sources=text_sources, checks=checks, budget=budget)
+    settings = _settings(ctx, lang=lang, llm=llm, style=style, concurrency=concurrency,
+                         max_input_tokens=max_input_tokens, text_sources=text_sources, checks=checks, budget=budget)
     reports = pipeline.summarize_days(settings, _dates(settings, date, since, until), _Printer(ctx), force)
     if as_json:
         _print_json({"days": [_summary_json(r) for r in reports]})
@@ -379,6 +382,7 @@ def _report_summaries(r: SummarizeReport, said: set[str] | None = None) -> None:
 @cli.command()
 @date_option
 @lang_option
+@style_option
 @click.option("--format", "fmt", type=click.Choice([*FORMATS, *FEED_FORMATS]), default="markdown",
               show_default=True, help="Markdown in the layout of docs/format.md, JSON, a feed of the recent "
                                       "days: RSS 2.0, Atom or JSON Feed 1.1, or html: the static site.")
@@ -393,12 +397,12 @@ def _report_summaries(r: SummarizeReport, said: set[str] | None = None) -> None:
 @click.option("--base-url", default=None, metavar="URL",
               help="Feeds: where the site is served, for day links and the feed's own address.")
 @click.pass_context
-def render(ctx: click.Context, date: str | None, lang: str | None, fmt: str, output: Path | None,
-           model: str | None, per: str, feed_days: int, base_url: str | None) -> None:
+def render(ctx: click.Context, date: str | None, lang: str | None, style: str | None, fmt: str,
+           output: Path | None, model: str | None, per: str, feed_days: int, base_url: str | None) -> None:
     """Render a day's digest (Markdown in the layout of docs/format.md, or JSON), or a feed of the recent days."""
     from dailypapers import pipeline
 
-    settings = _settings(ctx, lang=lang)
+    settings = _settings(ctx, lang=lang, style=style)
     if fmt == "html":
         _render_site(ctx, settings, lang, output, base_url)
         return
@@ -410,14 +414,14 @@ def render(ctx: click.Context, date: str | None, lang: str | None, fmt: str, out
 
         store = pipeline.open_store(settings)
         digests = pipeline.feed_digests(store, settings.lang, feed_days, model,
-                                        until=parse_date(date) if date else None)
+                                        until=parse_date(date) if date else None, style=settings.summary_style())
         _write(render_feed(FEED_FORMATS[fmt], settings.lang, digests, per, base_url), output)
         if not any(e.summary for d in digests for e in d.entries):
             _say(f"[{settings.lang}]: no summaries in the store for these days; the feed is empty")
         return
     day = _date(settings, date)
     store = pipeline.open_store(settings)
-    d = pipeline.digest(store, day, settings.lang, model)
+    d = pipeline.digest(store, day, settings.lang, model, settings.summary_style())
     _write(pipeline.render(d, fmt), output)
     _report_missing(d)
 
@@ -477,13 +481,14 @@ def _write(text: str, output: Path | None) -> None:
 @json_option
 @click.pass_context
 def run(ctx: click.Context, date: str | None, since: str | None, until: str | None, lang: str | None,
-        llm: str | None, concurrency: int | None, max_input_tokens: int | None, text_sources: str | None,
-        checks: str | None, budget: float | None, source: str, output: Path | None, as_json: bool) -> None:
+        llm: str | None, style: str | None, concurrency: int | None, max_input_tokens: int | None,
+        text_sources: str | None, checks: str | None, budget: float | None, source: str, output: Path | None,
+        as_json: bool) -> None:
     """Fetch, summarize and render a day (or every day of a range) in one go."""
     from dailypapers import pipeline
 
-    settings = _settings(ctx, lang=lang, llm=llm, concurrency=concurrency, max_input_tokens=max_input_tokens,
-                         text_sources=text_sources, checks=checks, budget=budget)
+    settings = _settings(ctx, lang=lang, llm=llm, style=style, concurrency=concurrency,
+                         max_input_tokens=max_input_tokens, text_sources=text_sources, checks=checks, budget=budget)
     days = _dates(settings, date, since, until)
     ranged = since is not None or until is not None  # -o is a folder, even when the range is one day
     printer = _Printer(ctx)
@@ -524,17 +529,18 @@ def import_(ctx: click.Context, file: Path, lang: str | None) -> None:
 @cli.command()
 @date_option
 @lang_option
+@style_option
 @click.option("--json", "as_json", is_flag=True, help="The findings as JSON, one object per paper.")
 @click.pass_context
-def check(ctx: click.Context, date: str | None, lang: str | None, as_json: bool) -> None:
+def check(ctx: click.Context, date: str | None, lang: str | None, style: str | None, as_json: bool) -> None:
     """Check the day's summaries against their papers; exit 1 if any has a hard finding."""
     import json
 
     from dailypapers import pipeline
 
-    settings = _settings(ctx, lang=lang)
+    settings = _settings(ctx, lang=lang, style=style)
     day = _date(settings, date)
-    rows = pipeline.check_day(pipeline.open_store(settings), day, settings.lang)
+    rows = pipeline.check_day(pipeline.open_store(settings), day, settings.lang, settings.summary_style())
     if as_json:
         click.echo(json.dumps([{"id": r.paper.id, "title": r.paper.title, "summarized": r.summary is not None,
                                 "checked_against": r.source, "complete": r.complete,
@@ -737,6 +743,7 @@ def text(ctx: click.Context, arxiv_id: str, text_source: str | None, max_input_t
 @cli.command()
 @date_option
 @lang_option
+@style_option
 @click.option("--to", "targets", multiple=True, type=_PluginChoice("publish target"),
               help="Where to publish; repeat for more than one [default: email if [email] names recipients, "
                    "and the [chat] services of the config file].")
@@ -744,13 +751,13 @@ def text(ctx: click.Context, arxiv_id: str, text_source: str | None, max_input_t
               help="Send the day again to a list or channel that has it already.")
 @json_option
 @click.pass_context
-def publish(ctx: click.Context, date: str | None, lang: str | None, targets: tuple[str, ...], again: bool,
-            as_json: bool) -> None:
+def publish(ctx: click.Context, date: str | None, lang: str | None, style: str | None, targets: tuple[str, ...],
+            again: bool, as_json: bool) -> None:
     """Send a day by e-mail and to Slack, Discord or Telegram (once per day and list or channel),
     or build the site."""
     from dailypapers import pipeline
 
-    settings = _settings(ctx, lang=lang)
+    settings = _settings(ctx, lang=lang, style=style)
     day = _date(settings, date)
     chosen = list(dict.fromkeys(targets)) or pipeline.publish_targets(settings)
     if not chosen:

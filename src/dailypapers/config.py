@@ -14,12 +14,15 @@ import stat
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.errors import ConfigError
 from dailypapers.languages import parse_lang
 from dailypapers.text import strip_userinfo
+
+if TYPE_CHECKING:
+    from dailypapers.styles import Style
 
 _TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
 
@@ -104,6 +107,8 @@ class Settings:
 
     home: Path = setting(None, "DAILYPAPERS_HOME", doc="where the database, caches and outputs live")
     lang: str = setting("ko", "DAILYPAPERS_LANG", doc="the language of the summaries")
+    style: str = setting("sections", "DAILYPAPERS_STYLE",
+                         doc="the summary style: sections, tldr, prior-work, or a style file (docs/styles.md)")
     llm: str | None = setting(None, "DAILYPAPERS_LLM", doc="PROVIDER/MODEL that writes the summaries")
     concurrency: int = setting(8, "DAILYPAPERS_CONCURRENCY", 1, 256, doc="papers summarized at once")
     timeout: float = setting(120.0, "DAILYPAPERS_TIMEOUT", 1, 3600, doc="seconds per HTTP read")
@@ -158,6 +163,12 @@ class Settings:
                 raise ConfigError(f"setting {name!r} must be a table")
         self.holidays = tuple(parse_date(d, "setting 'holidays'") for d in self.holidays)
         _validate(self)
+
+    def summary_style(self) -> Style:
+        """The summary style the `style` setting names; ConfigError for an unknown name or a bad file."""
+        from dailypapers.styles import resolve
+
+        return resolve(self.style)
 
     def run_publishes(self) -> list[str]:
         """The targets `run` publishes each day to, from the `publish` setting (the names are
@@ -547,6 +558,8 @@ def _load(flags: dict[str, object]) -> Explained:
             if name == "publish" and isinstance(raw, list):
                 raw = ",".join(str(x) for x in raw)
             values[name] = _coerce(Settings, name, raw)
+            if name == "style" and origins[name].kind == "file":
+                values[name] = _beside_config(values[name])
     for name, cls in _SECTIONS.items():  # a table's setting comes from where the table came from, or its default
         given = tables.get(name, {})
         origins.update({f"{name}.{k.name}": origins[name] if given.get(k.name) is not None else Origin("default")
@@ -557,6 +570,14 @@ def _load(flags: dict[str, object]) -> Explained:
     settings.arxiv_url = settings.arxiv_url.rstrip("/")
     settings.sources_order()
     return Explained(settings, path, read is not None, origins)
+
+
+def _beside_config(style: str) -> str:
+    """A style file named by a relative path in the config file is found beside the config file."""
+    from dailypapers.styles import names_a_file
+
+    path = Path(style).expanduser()
+    return str(config_path().parent / path) if names_a_file(style) and not path.is_absolute() else style
 
 
 def load_settings(**flags: object) -> Settings:

@@ -306,9 +306,10 @@ class DigestEntry:
 
 @dataclass
 class Digest:
-    """A day's papers in one language, in listing order."""
+    """A day's papers in one language, in listing order, each summary in the same summary style."""
 
     date: str
     lang: str
     entries: list[DigestEntry]
     ledger: DayLedger | None = None  # what happened to the day, for footers (never in the Markdown)
+    sections: tuple[str, ...] = SECTION_LABELS  # the names of its summary style's sections, in order

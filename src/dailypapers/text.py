@@ -36,6 +36,11 @@ def arxiv_id(raw: str) -> tuple[str, int | None] | None:
     return (m.group("id"), int(m.group("v")) if m.group("v") else None) if m else None
 
 
+def and_list(words: list[str]) -> str:
+    """Words as an English list: `a`, `a and b`, `a, b and c`."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def one_line(text: str) -> str:
     """Collapse line breaks and runs of white space to single spaces, and trim."""
     return " ".join(text.split())  # the same as re's \s+, and about three times faster

@@ -2,9 +2,10 @@
 
 | rule        | hard (not published)                                   | soft (published, finding kept)            |
 |-------------|--------------------------------------------------------|-------------------------------------------|
-| shape       | What's New / Technical Details missing; a section      | Performance Highlights missing though the |
-|             | empty or a placeholder; over 2000 characters; JSON or  | paper reports results; sentences not 2..4;|
-|             | code fences in the text; a label twice                 | shorter or longer than usual              |
+| shape       | a required section of the style missing (What's New,   | Performance Highlights missing though the |
+|             | Technical Details); a section empty or a placeholder;  | paper reports results; sentences out of   |
+|             | over 2000 characters; JSON or code fences in the text; | the style's range (2..4); shorter or      |
+|             | a label twice                                          | longer than usual                         |
 | language    | wrong language; a sentence in English; leaked script   |                                           |
 | numbers     |                                                        | a figure not in the paper                 |
 | terms       |                                                        | a term in parentheses not in the paper    |
@@ -28,14 +29,15 @@ from dailypapers.checks.shape import check_shape
 from dailypapers.checks.terms import check_terms
 from dailypapers.checks.topic import check_topic
 from dailypapers.models import Section
+from dailypapers.styles import SECTIONS, Style
 
 RULES = ("shape", "language", "numbers", "terms", "links", "names", "injection", "off-topic")
 
 
 def check_summary(sections: list[Section], source: str, lang: str, title: str = "",
-                  complete: bool = True) -> list[Finding]:
+                  complete: bool = True, style: Style = SECTIONS) -> list[Finding]:
     """Every rule, in the order of RULES. `source` is the text the summary was made from (abstract
-    or full text); the title counts as part of it.
+    or full text); the title counts as part of it; `style` is the summary style it was asked for.
 
     `complete=False` says that `source` is only part of what the summary may have read (an imported
     digest, or a summary of the full text checked against the abstract because the full text is no
@@ -44,7 +46,7 @@ def check_summary(sections: list[Section], source: str, lang: str, title: str = 
     contain stays a finding, and so do the other rules."""
     text = f"{title}\n\n{source}" if title else source
     return [
-        *check_shape(sections, lang, text),
+        *check_shape(sections, lang, text, style),
         *check_language(sections, lang, text),
         *check_numbers(sections, text),
         *(check_terms(sections, text, lang) if complete else []),

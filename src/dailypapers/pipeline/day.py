@@ -32,9 +32,10 @@ from dailypapers.pipeline.events import Collect, EmptyDay, Fetched, Reporter, St
 from dailypapers.pipeline.fetch import FetchReport, fetch
 from dailypapers.pipeline.ledger import HOLIDAY, day_ledger, no_papers_expected, warn
 from dailypapers.pipeline.output import digest, render, write_atomic
-from dailypapers.pipeline.summarize import SummarizeReport, summarize
+from dailypapers.pipeline.summarize import SummarizeReport, check_style, summarize
 from dailypapers.pipeline.wiring import get_backend, open_store, preflight, publisher, run_budget, run_targets
 from dailypapers.progress import NoProgress
+from dailypapers.styles import Style
 from dailypapers.summarize.backends import Backend
 
 
@@ -85,6 +86,8 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
     if ranged and output is not None and output.suffix:
         raise ConfigError("with --since/--until, -o names a folder (one digest per day)")
     backend = backend or get_backend(settings.llm, settings)
+    style = settings.summary_style()
+    check_style(backend, style, settings.lang)  # a style the backend cannot write: before any request
     preflight(backend)  # a wrong key or no server: one line, before any other work
     spend = run_budget(settings, backend)
     backfill = len(days) > 1
@@ -103,7 +106,7 @@ def run_days(settings: Settings, days: list[str], reporter: Reporter | None = No
                     result.failed = _empty_day(store, settings, day, reporter) or result.failed
                     progress.advance(f"{day}: in the future")
                     continue
-                one = _run_day(store, settings, backend, source, day, step_back and not backfill,
+                one = _run_day(store, settings, backend, style, source, day, step_back and not backfill,
                                backfill, spend, reporter)
                 result.days.append(one)
                 if one.fetched.listed == 0 and not one.digest.entries:
@@ -151,8 +154,8 @@ def _empty_day(store: Any, settings: Settings, day: str, reporter: Reporter) -> 
     return expected and settings.empty_weekday == "fail"
 
 
-def _run_day(store: Any, settings: Settings, backend: Backend, source: str, day: str, step_back: bool,
-             quiet: bool, spend: Any, reporter: Reporter) -> DayRun:
+def _run_day(store: Any, settings: Settings, backend: Backend, style: Style, source: str, day: str,
+             step_back: bool, quiet: bool, spend: Any, reporter: Reporter) -> DayRun:
     shown = NoProgress() if quiet else reporter.progress()
     f = fetch(store, settings, day, source, progress=shown)
     if f.listed == 0 and step_back:
@@ -164,9 +167,9 @@ def _run_day(store: Any, settings: Settings, backend: Backend, source: str, day:
         f = fetch(store, settings, day, source, progress=shown)
     reporter.event(Fetched(f, source))
     report = summarize(store, settings, day, settings.lang, backend,
-                       progress=NoProgress() if quiet else reporter.progress(), budget=spend)
+                       progress=NoProgress() if quiet else reporter.progress(), budget=spend, style=style)
     reporter.event(Summarized(report))
-    return DayRun(day, f, report, digest(store, day, settings.lang, backend.model_id), None)
+    return DayRun(day, f, report, digest(store, day, settings.lang, backend.model_id, style), None)
 
 
 def summarize_days(settings: Settings, days: list[str], reporter: Reporter | None = None, force: bool = False,
@@ -175,6 +178,8 @@ def summarize_days(settings: Settings, days: list[str], reporter: Reporter | Non
     all; a run stopped (the budget, the provider) does not go on to the next day."""
     reporter = reporter or Collect()
     backend = backend or get_backend(settings.llm, settings)
+    style = settings.summary_style()
+    check_style(backend, style, settings.lang)  # a style the backend cannot write: before any request
     preflight(backend)  # a wrong key or no server: one line, before any other work
     spend = run_budget(settings, backend)
     reports = []
@@ -182,7 +187,7 @@ def summarize_days(settings: Settings, days: list[str], reporter: Reporter | Non
         store = open_store(settings)
         for day in days:
             report = summarize(store, settings, day, settings.lang, backend, force, reporter.progress(),
-                               budget=spend)
+                               budget=spend, style=style)
             reporter.event(Summarized(report))
             reports.append(report)
             if report.stopped:

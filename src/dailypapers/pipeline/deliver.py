@@ -69,7 +69,7 @@ def publish(store: Store, settings: Settings, date: str, lang: str, pub: Any, ag
     day recorded whole is skipped, one recorded in part sends only the rest. `again` forgets the
     record first, and sends the whole day anew. `update` sends, for a chat day sent before, the
     papers that came since, as follow-ups of the day message (an e-mail is never updated)."""
-    d = digest(store, date, lang)
+    d = digest(store, date, lang, style=settings.summary_style())
     report = PublishReport(pub.target, pub.channel, date, lang)
     report.papers = sum(1 for e in d.entries if e.summary is not None and e.summary.sections)
     report.left_out = [e.paper.id for e in d.entries if e.summary is None or not e.summary.sections]
@@ -105,7 +105,7 @@ def build_site(store: Store, settings: Settings, out_dir: Path | None = None, la
     `langs`), into `out_dir` [default: the setting site_dir, else HOME/site]."""
     options = settings.site_options(out_dir, langs, base_url, download_media, search, tuple(media_hosts or ()))
     pub = publisher(settings, "site", options)
-    report: SiteReport = pub.publish_archive(site_days(store), progress)
+    report: SiteReport = pub.publish_archive(site_days(store, settings.summary_style()), progress)
     return report
 
 
@@ -118,7 +118,8 @@ def deliver(store: Store, settings: Settings, date: str, pubs: list[Any], report
     for pub in sorted(pubs, key=lambda p: not is_archive(p)):
         try:
             if is_archive(pub):
-                reporter.event(SiteBuilt(pub.publish_archive(site_days(store), reporter.progress())))
+                reporter.event(SiteBuilt(pub.publish_archive(site_days(store, settings.summary_style()),
+                                                             reporter.progress())))
                 continue
             report = publish(store, settings, date, settings.lang, pub, again, update)
         except ConfigError:

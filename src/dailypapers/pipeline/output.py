@@ -15,22 +15,33 @@ from dailypapers.pipeline.ledger import day_ledger, day_ledgers
 from dailypapers.render import markdown
 from dailypapers.render.site import SiteDay, SiteEntry
 from dailypapers.store import Store
+from dailypapers.styles import SECTIONS, Style, style_of
 
 
-def digest(store: Store, date: str, lang: str, model: str | None = None) -> Digest:
-    """The day's papers in listing order, each with its newest summary in `lang` (by `model`), and
-    the day's ledger (for the footers of feeds and e-mail; the Markdown leaves it out)."""
-    entries = [DigestEntry(e.paper, e.upvotes, store.latest_summary(e.paper.id, lang, model))
+def digest(store: Store, date: str, lang: str, model: str | None = None, style: Style = SECTIONS) -> Digest:
+    """The day's papers in listing order, each with its newest summary in `lang` and `style` (by
+    `model`), and the day's ledger (for the footers of feeds and e-mail; the Markdown leaves it out)."""
+    entries = [DigestEntry(e.paper, e.upvotes, newest_summary(store, e.paper.id, lang, style, model))
                for e in store.day(date)]
-    return Digest(date, lang, entries, day_ledger(store, date, lang))
+    return Digest(date, lang, entries, day_ledger(store, date, lang), sections=style.labels(lang))
+
+
+def newest_summary(store: Store, paper_id: str, lang: str, style: Style = SECTIONS,
+                   model: str | None = None) -> Summary | None:
+    """The newest summary of a paper in `lang` written in `style` (by `model`, when given), or None:
+    a summary in one style is never served for another."""
+    for s in store.summaries_for(paper_id, lang):
+        if style_of(s.key.prompt_version) == style.name and (model is None or s.key.model == model):
+            return s
+    return None
 
 
 def feed_digests(store: Store, lang: str, days: int = 30, model: str | None = None,
-                 until: str | None = None) -> list[Digest]:
+                 until: str | None = None, style: Style = SECTIONS) -> list[Digest]:
     """The digests of the `days` most recent days the store holds (up to `until`), oldest first,
-    for the feeds."""
+    in `style`, for the feeds."""
     dates = [d for d, _ in store.days() if until is None or d <= until]
-    return [digest(store, d, lang, model) for d in dates[-days:]] if days > 0 else []
+    return [digest(store, d, lang, model, style) for d in dates[-days:]] if days > 0 else []
 
 
 def render(d: Digest, fmt: str = "markdown") -> str:
@@ -70,8 +81,8 @@ def _entry_json(date: str, p: Paper, upvotes: int | None, summaries: list[Summar
         "pdf_link": p.pdf_link,
         "summaries": {s.key.lang: s.as_dict() for s in summaries},
         "summary_info": {s.key.lang: {"model": s.key.model, "text_source": s.key.text_source,
-                                      "prompt_version": s.key.prompt_version, "created_at": s.created_at,
-                                      "attempts": s.attempts}
+                                      "prompt_version": s.key.prompt_version, "style": style_of(s.key.prompt_version),
+                                      "created_at": s.created_at, "attempts": s.attempts}
                          for s in summaries},
         "findings": {s.key.lang: [f.as_dict() for f in s.findings] for s in summaries},
         "evidence": {s.key.lang: [e.as_dict() for e in s.evidence] for s in summaries},
@@ -126,22 +137,25 @@ def import_digest(store: Store, path: Path, lang: str | None = None, model: str 
 
 
 
-def site_days(store: Store) -> list[SiteDay]:
-    """Every day the store holds, each paper with all its summaries (every language, newest
-    first), and the day's ledger in each language that has summaries, for the site. A day with a
-    ledger but no papers (nothing listed: a step back, a listing that failed) comes with no entries."""
+def site_days(store: Store, style: Style = SECTIONS) -> list[SiteDay]:
+    """Every day the store holds, each paper with all its summaries in `style` (every language,
+    newest first), and the day's ledger in each language that has summaries, for the site. A day with
+    a ledger but no papers (nothing listed: a step back, a listing that failed) comes with no entries."""
     summaries: dict[str, list[Summary]] = {}
     days = {}
     for date, _ in store.days():
         entries = []
         for e in store.day(date):
             if e.paper.id not in summaries:
-                summaries[e.paper.id] = store.summaries_for(e.paper.id)
+                summaries[e.paper.id] = [s for s in store.summaries_for(e.paper.id)
+                                         if style_of(s.key.prompt_version) == style.name]
             entries.append(SiteEntry(e.paper, e.upvotes, summaries[e.paper.id]))
         days[date] = SiteDay(date, entries)
     langs = sorted({s.key.lang for found in summaries.values() for s in found})
     for ledger in day_ledgers(store, langs=langs):
         days.setdefault(ledger.date, SiteDay(ledger.date, [])).ledgers[ledger.lang] = ledger
+    for day in days.values():
+        day.sections = {lang: style.labels(lang) for lang in langs if style.speaks(lang)}
     return [days[date] for date in sorted(days)]
 
 

@@ -16,9 +16,11 @@ from dailypapers.config import Settings
 from dailypapers.errors import ConfigError, FullTextError, SourceError
 from dailypapers.fulltext.sections import render_sections
 from dailypapers.models import Evidence, Finding, Paper, Summary, TextSection
+from dailypapers.pipeline.output import newest_summary
 from dailypapers.pipeline.texts import TextReader
 from dailypapers.render import markdown
 from dailypapers.store import Store
+from dailypapers.styles import DEFAULT, SECTIONS, Style, style_of
 
 
 def stats(store: Store, since: str | None = None) -> list[dict[str, Any]]:
@@ -75,11 +77,11 @@ def source_sections(store: Store, paper: Paper, text_source: str) -> tuple[list[
     return [TextSection("Abstract", paper.abstract, "abstract")], "abstract"
 
 
-def check_day(store: Store, date: str, lang: str) -> list[CheckRow]:
-    """Run the checks again on the day's newest summaries in `lang`, against their source text."""
+def check_day(store: Store, date: str, lang: str, style: Style = SECTIONS) -> list[CheckRow]:
+    """Run the checks again on the day's newest summaries in `lang` and `style`, against their source text."""
     rows = []
     for e in store.day(date):
-        summary = store.latest_summary(e.paper.id, lang)
+        summary = newest_summary(store, e.paper.id, lang, style)
         if summary is None:
             rows.append(CheckRow(e.paper, None, [], ""))
             continue
@@ -87,7 +89,7 @@ def check_day(store: Store, date: str, lang: str) -> list[CheckRow]:
         text = _as_text(e.paper, sections, name)
         # Checked against the very text the summary read, or against less (an imported summary).
         complete = name == summary.key.text_source
-        found = check_summary(summary.sections, text, lang, e.paper.title, complete=complete)
+        found = check_summary(summary.sections, text, lang, e.paper.title, complete=complete, style=style)
         rows.append(CheckRow(e.paper, summary, found, name,
                              find_evidence(summary.sections, lang, e.paper.title, sections), complete))
     return rows
@@ -143,8 +145,11 @@ def evaluate_digest(store: Store, settings: Settings, path: Path, lang: str | No
 
 
 def _our_summary(store: Store, paper_id: str, lang: str, model: str | None) -> Summary | None:
-    """The newest summary the store made (not one imported), or the named model's."""
+    """The newest summary the store made (not one imported), or the named model's, in the default
+    style (the reference digest's layout)."""
     for s in store.summaries_for(paper_id, lang):
+        if style_of(s.key.prompt_version) != DEFAULT:
+            continue
         if (model is None and s.key.model != "import") or s.key.model == model:
             return s
     return None

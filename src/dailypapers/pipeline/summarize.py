@@ -43,6 +43,7 @@ from dailypapers.models import (
 from dailypapers.pipeline.texts import TextReader
 from dailypapers.progress import NoProgress, Progress
 from dailypapers.store import Store
+from dailypapers.styles import SECTIONS, Style
 from dailypapers.summarize.backends import Backend, Checker, Job
 
 
@@ -74,7 +75,8 @@ def quality_checker(policy: str) -> Checker | None:
     from dailypapers.checks.run import check_summary
 
     def checker(sections: list[Section], job: Job) -> list[Finding]:
-        found = check_summary(sections, f"{job.paper.title}\n{job.text.text}", job.lang, job.paper.title)
+        found = check_summary(sections, f"{job.paper.title}\n{job.text.text}", job.lang, job.paper.title,
+                              style=job.style)
         return [replace(f, severity=HARD) for f in found] if policy == "strict" else found
 
     return checker
@@ -88,23 +90,36 @@ def evidence_for(sections: list[Section], job: Job) -> list[Evidence]:
     return find_evidence(sections, job.lang, job.paper.title, text)
 
 
-def summary_key(paper: Paper, text: PaperText, lang: str, backend: Backend) -> SummaryKey:
-    """The key of the summary this backend would make of the paper from this text."""
+def summary_key(paper: Paper, text: PaperText, lang: str, backend: Backend, style: Style = SECTIONS) -> SummaryKey:
+    """The key of the summary this backend would make of the paper from this text, in this style."""
     return SummaryKey(paper.id, paper.version or 0, text.source, lang, backend.model_id,
-                      backend.prompt_version)
+                      style.key_version(backend.prompt_version))
+
+
+def check_style(backend: Backend, style: Style, lang: str) -> None:
+    """ConfigError, before any work, when the backend cannot write the style or the style has no
+    section names in the language."""
+    writes = getattr(backend, "styles", None)
+    if writes is not None and style.name not in writes:
+        raise ConfigError(f"{backend.model_id} writes only the style {', '.join(sorted(writes))}; use an LLM "
+                          f"(--llm) for the style {style.name}")
+    style.labels(lang)
 
 
 def summarize(store: Store, settings: Settings, date: str, lang: str, backend: Backend,
               force: bool = False, progress: Progress | None = None,
               concurrency: int | None = None, reader: TextReader | None = None,
-              budget: Budget | None = None) -> SummarizeReport:
-    """Summarize the papers of `date` in the store that have no summary in `lang` by this backend
-    and prompt (all of them with `force`), store each as it comes, and record the run."""
+              budget: Budget | None = None, style: Style | None = None) -> SummarizeReport:
+    """Summarize the papers of `date` in the store that have no summary in `lang` by this backend,
+    prompt and style [default: the settings'] (all of them with `force`), store each as it comes,
+    and record the run."""
     if backend.languages is not None and lang not in backend.languages:
         raise ConfigError(f"{backend.model_id} writes only {', '.join(sorted(backend.languages))}; "
                           f"use --lang {sorted(backend.languages)[0]} or an LLM (--llm) for --lang {lang}")
+    style = style or settings.summary_style()
+    check_style(backend, style, lang)
     progress = progress or NoProgress()
-    reader = reader or TextReader(store, settings)
+    reader = reader or TextReader(store, settings, style=style)
     report = SummarizeReport(date, lang, backend.model_id)
     papers = [e.paper for e in store.day(date)]
     todo: list[Paper] = []
@@ -112,7 +127,8 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
     if lacking and reader.needs_arxiv:
         progress.start(f"arXiv metadata of {lacking} papers ({settings.arxiv_delay:g} s apart)", 0)
     for paper in reader.complete_metadata(papers):
-        probe = SummaryKey(paper.id, paper.version or 0, "", lang, backend.model_id, backend.prompt_version)
+        probe = SummaryKey(paper.id, paper.version or 0, "", lang, backend.model_id,
+                           style.key_version(backend.prompt_version))
         if not force and store.has_summary(probe, any_text_source=True):
             report.skipped += 1
         else:
@@ -130,12 +146,13 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
     abandoned = store.close_abandoned_runs()
     if abandoned:
         reader.notes.append(f"{abandoned} earlier run(s) had been stopped before they finished; marked unfinished")
-    run_id = store.start_run("summarize", {"date": date, "lang": lang, "model": backend.model_id})
+    run_id = store.start_run("summarize", {"date": date, "lang": lang, "model": backend.model_id,
+                                           **({} if style.is_default else {"style": style.name})})
     progress.start(f"summarize {date} [{lang}]", len(todo))
     try:
         _summarize_jobs(store, backend, reader, todo, report, run_id, progress,
                         concurrency or settings.concurrency, force, quality_checker(settings.checks),
-                        settings.max_consecutive_failures, budget, prices)
+                        settings.max_consecutive_failures, budget, prices, style)
     finally:
         progress.stop()
         report.notes = reader.summary_notes()
@@ -153,7 +170,8 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
 def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: list[Paper],
                     report: SummarizeReport, run_id: int, progress: Progress, concurrency: int,
                     force: bool, checker: Checker | None, max_failures: int = 5,
-                    budget: Budget | None = None, prices: PriceTable | None = None) -> None:
+                    budget: Budget | None = None, prices: PriceTable | None = None,
+                    style: Style = SECTIONS) -> None:
     """Summaries run in worker threads; texts are read and results stored here, in one thread."""
     pending: dict[Future[Any], tuple[Job, SummaryKey]] = {}
     estimates: dict[str, float] = {}
@@ -180,7 +198,7 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                                                    else "no-text"))
                     progress.advance(tally(report))
                     continue
-                estimate = budget.estimate(_prompt_tokens(paper, text, report.lang) + ANSWER_TOKENS,
+                estimate = budget.estimate(_prompt_tokens(paper, text, report.lang, style) + ANSWER_TOKENS,
                                            _answers_at_most(backend, checker))
                 if not budget.allows(estimate):
                     stop_reason = (f"the budget of ${budget.limit:.2f} would be exceeded "
@@ -190,8 +208,8 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                 queue.pop()
                 budget.reserve(estimate)
                 estimates[paper.id] = estimate
-                job = Job(paper, text, report.lang, checker)
-                key = summary_key(paper, text, report.lang, backend)
+                job = Job(paper, text, report.lang, checker, style)
+                key = summary_key(paper, text, report.lang, backend, style)
                 pending[pool.submit(backend.summarize, job)] = (job, key)
 
         def collect(future: Future[Any]) -> None:
@@ -259,12 +277,12 @@ class _CtrlC:
 ANSWER_TOKENS = 1000  # what one answer may cost, for the budget: three short paragraphs and the JSON
 
 
-def _prompt_tokens(paper: Paper, text: PaperText, lang: str) -> int:
+def _prompt_tokens(paper: Paper, text: PaperText, lang: str, style: Style) -> int:
     """What the whole prompt of a paper costs: instructions, framing, title and text."""
     from dailypapers.summarize import prompts
     from dailypapers.text import estimate_tokens
 
-    prompt = prompts.build(paper, text, lang)
+    prompt = prompts.build(paper, text, lang, style=style)
     return estimate_tokens(prompt.system) + estimate_tokens(prompt.user)
 
 

@@ -11,6 +11,7 @@ from dailypapers.models import Paper, PaperText, TextSection
 from dailypapers.pipeline.wiring import arxiv_client, arxiv_gate
 from dailypapers.sources.arxiv_atom import split_id
 from dailypapers.store import Store
+from dailypapers.styles import SECTIONS, Style
 from dailypapers.summarize.prompts import overhead_tokens
 
 MIN_TEXT_TOKENS = 100  # of a paper's text a prompt keeps, however small --max-input-tokens is
@@ -21,8 +22,9 @@ class TextReader:
     token budget. One arXiv gate serves the API and the downloads."""
 
     def __init__(self, store: Store, settings: Settings, sources: tuple[str, ...] | None = None,
-                 max_tokens: int | None = None) -> None:
+                 max_tokens: int | None = None, style: Style = SECTIONS) -> None:
         self.store = store
+        self.style = style  # whose instructions share the budget with the text
         self.sources = sources or settings.sources_order()
         self.max_tokens = max_tokens or settings.max_input_tokens
         gate = arxiv_gate(settings)
@@ -76,7 +78,7 @@ class TextReader:
     def read(self, paper: Paper, sources: tuple[str, ...] | None = None) -> PaperText:
         """The first source that gives text, cut so that the whole prompt (instructions and title
         included) keeps to the budget; the sources that failed before it become a note."""
-        budget = max(MIN_TEXT_TOKENS, self.max_tokens - overhead_tokens(paper))
+        budget = max(MIN_TEXT_TOKENS, self.max_tokens - overhead_tokens(paper, style=self.style))
         errors: list[tuple[str, FullTextError]] = []
         text, _ = read_text(self, paper, sources or self.sources, budget, errors)
         if errors:

@@ -23,9 +23,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 
-from dailypapers.models import Digest, DigestEntry, Section, format_order, is_video
+from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, Section, format_order, is_video
 from dailypapers.render.footer import footer
-from dailypapers.text import one_line
+from dailypapers.text import and_list, one_line
 
 KINDS = ("rss", "atom", "json")
 PERS = ("paper", "day")
@@ -241,11 +241,12 @@ def _feed(kind: str, lang: str, digests: list[Digest], per: str, base_url: str |
     else:
         updated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     unit = "one entry per paper" if per == "paper" else "one entry per day"
+    # The sections of the digests' summary style (the default style's when there are none).
+    sections = next((d.sections for d in digests if d.lang == lang), SECTION_LABELS)
     return _Feed(
         kind=kind, lang=lang, per=per,
         title=one_line(clean(title)) if title else f"Daily Papers ({lang}{'' if per == 'paper' else ', by day'})",
-        description=f"Each day's AI papers, summarized in {lang}: What's New, Technical Details and "
-                    f"Performance Highlights ({unit}).",
+        description=f"Each day's AI papers, summarized in {lang}: {and_list(list(sections))} ({unit}).",
         home_url=_url(base_url, f"{lang}/index.html") or HF_HOME_URL,
         self_url=_url(base_url, feed_path(kind, lang, per)), updated=updated, items=items)
 

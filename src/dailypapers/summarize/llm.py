@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 
 from dailypapers.errors import LLMError, LLMOutputError, SummaryRejected
-from dailypapers.models import HARD, SECTION_KEYS, Finding, Section, Usage
+from dailypapers.models import HARD, Finding, Section, Usage
+from dailypapers.styles import Style
 from dailypapers.summarize import prompts
 from dailypapers.summarize.backends import ChatModel, Draft, Job
 from dailypapers.summarize.parsing import parse_sections
@@ -47,7 +48,8 @@ class ChatSummarizer:
     def summarize(self, job: Job) -> Draft:
         """The best answer for the job, repaired as the module docstring says; LLMOutputError when no answer
         could be read, SummaryRejected when the best has a hard finding, LLMError when a request failed."""
-        prompt = prompts.build(job.paper, job.text, job.lang, self.prompt_version)
+        prompt = prompts.build(job.paper, job.text, job.lang, self.prompt_version, job.style)
+        schema = job.style.schema()
         messages = [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
         usage = Usage()
         attempts: list[tuple[list[Section], list[Finding]]] = []
@@ -55,7 +57,7 @@ class ChatSummarizer:
         answers = invalid = reasks_json = reasks_checks = 0
         while True:
             try:
-                reply = self.model.chat(messages, prompts.RESPONSE_SCHEMA)
+                reply = self.model.chat(messages, schema)
             except LLMError as e:
                 if any(not _hard(found) for _, found in attempts):
                     break  # a repair request failed: the publishable answer in hand is kept
@@ -66,7 +68,7 @@ class ChatSummarizer:
             usage.add(reply.usage)
             answers += 1
             try:
-                sections = parse_sections(reply.text)
+                sections = parse_sections(reply.text, job.style, job.lang)
             except LLMOutputError as e:
                 invalid += 1
                 problems = [Finding("output", HARD, str(e))]
@@ -80,7 +82,7 @@ class ChatSummarizer:
             else:
                 reasks_checks += 1
             messages += [{"role": "assistant", "content": reply.text[:4000]},
-                         {"role": "user", "content": _repair_request(problems)}]
+                         {"role": "user", "content": _repair_request(problems, job.style)}]
         draft = _best(attempts, problems, usage, answers, job.paper.id)
         draft.json_retries, draft.check_repairs = reasks_json, reasks_checks
         return draft
@@ -122,8 +124,8 @@ def _hard(findings: list[Finding]) -> int:
     return sum(f.severity == HARD for f in findings)
 
 
-def _repair_request(problems: list[Finding]) -> str:
-    keys = json.dumps(list(SECTION_KEYS))  # the properties of prompts.RESPONSE_SCHEMA, in its order
+def _repair_request(problems: list[Finding], style: Style) -> str:
+    keys = json.dumps(list(style.keys))  # the properties of the style's schema, in its order
     listed = "\n".join(f"- {f.reason}" for f in problems)
     return (f"That answer cannot be published as it is:\n{listed}\n"
             f"Write the entry again, fixing these problems and keeping to the rules above: use only "

@@ -9,7 +9,9 @@ from functools import cache
 from importlib import resources
 
 from dailypapers.languages import english_name, known
-from dailypapers.models import SECTION_KEYS, Paper, PaperText
+from dailypapers.models import Paper, PaperText
+from dailypapers.styles import RESULTS, SECTIONS, YES, Style
+from dailypapers.text import and_list
 
 PROMPT_VERSION = "v1"
 MAX_ID, MAX_TITLE = 40, 1_000  # what of a paper's id and title a prompt holds at most (sources cap them too)
@@ -27,12 +29,12 @@ _LANGUAGE_RULES = {
 _DEFAULT_RULES = ("- Technical terms may stay in English. When a term may be unfamiliar to readers,\n"
                   "  follow it with the English original in parentheses.\n")
 
-RESPONSE_SCHEMA: dict[str, object] = {
-    "type": "object",
-    "properties": {key: {"type": "string"} for key in SECTION_KEYS},
-    "required": list(SECTION_KEYS),
-    "additionalProperties": False,
-}
+RESPONSE_SCHEMA: dict[str, object] = SECTIONS.schema()  # the default style's: whats_new, technical_details, ...
+WIDTH = 100  # the instructions a style fills in are wrapped at this column, as the rest of the prompt is
+_COUNTS = ("one", "two", "three", "four", "five", "six", "seven", "eight")
+# Where, in the template, the lines a style fills in begin: the keys, and the rule on empty sections.
+_KEYS_LEAD = "- Answer with a JSON object only, with exactly "
+_FACTS_END = "  benchmark, a URL or a name. "
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,12 @@ def language_name(lang: str) -> str:
     return english_name(lang) if known(lang) else f"the language with code '{lang}'"
 
 
-def build(paper: Paper, text: PaperText, lang: str, version: str = PROMPT_VERSION) -> Prompt:
-    """The messages for one paper. Everything the paper supplies (its id, title and text) stands
-    inside the data markers, neutralized so that it cannot close them; outside them is only ours."""
-    system = _template(version).format(language=language_name(lang),
-                                       language_rules=_LANGUAGE_RULES.get(lang, _DEFAULT_RULES))
+def build(paper: Paper, text: PaperText, lang: str, version: str = PROMPT_VERSION,
+          style: Style = SECTIONS) -> Prompt:
+    """The messages for one paper, in `style`. Everything the paper supplies (its id, title and
+    text) stands inside the data markers, neutralized so that it cannot close them; outside them is
+    only ours."""
+    system = system_prompt(lang, version, style)
     user = (f"Here is {describe(text)} of an arXiv paper.\n"
             f"{BEGIN}\narXiv id: {neutralize(paper.id[:MAX_ID])}\nTitle: {neutralize(paper.title[:MAX_TITLE])}\n"
             f"{contents(text)}\n"
@@ -67,11 +70,82 @@ def build(paper: Paper, text: PaperText, lang: str, version: str = PROMPT_VERSIO
     return Prompt(version, system, user)
 
 
-def overhead_tokens(paper: Paper, version: str = PROMPT_VERSION) -> int:
+def system_prompt(lang: str, version: str = PROMPT_VERSION, style: Style = SECTIONS) -> str:
+    """The instructions: the newsletter entry in `lang`, with the sections `style` asks for. The
+    default style's are word for word the prompt its summaries were always keyed by."""
+    shared = all(style.sentence_range(s) == style.sentences for s in style.sections)
+    lines = [_fill(f"- {s.key}{'' if shared else _span(style.sentence_range(s))}: {_sentence(s.says)}")
+             for s in style.sections]
+    n = len(style.sections)
+    entry = f"The entry has {_COUNTS[n - 1]} section{'s' if n > 1 else ''}:\n" + "\n".join(lines)
+    subject = "The section is" if n == 1 else "Each section is"
+    length = f"{subject} {_length(style.sentences)}" if shared else \
+        f"{subject} one paragraph, of as many sentences as its line above says"
+    return _template(version).format(
+        language=language_name(lang), language_rules=_LANGUAGE_RULES.get(lang, _DEFAULT_RULES), entry=entry,
+        length=length, optional=_optional(style),
+        keys=_fill(_keys(style), len(_KEYS_LEAD)))
+
+
+def _keys(style: Style) -> str:
+    if len(style.keys) == 1:
+        return f"the key {style.keys[0]} (in English), a string."
+    return f"the keys {and_list(list(style.keys))} (keys in English), each a string."
+
+
+def _length(span: tuple[int, int]) -> str:
+    low, high = span
+    if high == 1:
+        return "a single sentence"
+    return f"one paragraph of {low} sentences" if low == high else f"one paragraph of {low} to {high} sentences"
+
+
+def _span(span: tuple[int, int]) -> str:
+    low, high = span
+    if low == high:
+        return f" ({low} sentence{'s' if low > 1 else ''})"
+    return f" ({low} to {high} sentences)"
+
+
+def _optional(style: Style) -> str:
+    """What to answer for a section the paper gives nothing for: an empty string, never a guess."""
+    results = [s.key for s in style.sections if s.required == RESULTS]
+    silent = [s.key for s in style.sections if s.required not in (YES, RESULTS)]
+    rules = []
+    if results:
+        rules.append(f"If the text gives no results, answer {and_list(results)} with an empty string rather than "
+                     "guessing.")
+    if silent:
+        it = "it" if len(silent) == 1 else "each"
+        rules.append(f"If the text gives nothing for {and_list(silent)}, answer {it} with an empty string rather "
+                     "than guessing.")
+    return " " + _fill(" ".join(rules), len(_FACTS_END)) if rules else ""
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _fill(text: str, column: int = 0, indent: str = "  ") -> str:
+    """`text` wrapped at WIDTH, its first line starting at `column`, the next ones indented."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        room = WIDTH - (len(indent) if lines else column)
+        if line and len(line) + 1 + len(word) > room:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return ("\n" + indent).join(lines)
+
+
+def overhead_tokens(paper: Paper, version: str = PROMPT_VERSION, style: Style = SECTIONS) -> int:
     """What a prompt costs besides the paper's text: the instructions, the framing and the title."""
     from dailypapers.text import estimate_tokens
 
-    return estimate_tokens(_template(version)) + estimate_tokens(paper.title[:MAX_TITLE]) + 150
+    return estimate_tokens(system_prompt("en", version, style)) + estimate_tokens(paper.title[:MAX_TITLE]) + 150
 
 
 def describe(text: PaperText) -> str:

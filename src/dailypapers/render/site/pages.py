@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dailypapers import langdetect
-from dailypapers.models import DayLedger, Digest, DigestEntry, Finding, Paper, Summary, format_order
+from dailypapers.models import SECTION_LABELS, DayLedger, Digest, DigestEntry, Finding, Paper, Summary, format_order
 from dailypapers.render import feeds as feed_render
 from dailypapers.render.site import charts, i18n
 from dailypapers.render.site.evidence import annotated
@@ -101,6 +101,7 @@ class SiteDay:
     date: str
     entries: list[SiteEntry]
     ledgers: dict[str, DayLedger] = field(default_factory=dict)  # lang -> the day's ledger, when known
+    sections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> its summary style's section names
 
 
 @dataclass(frozen=True)
@@ -340,9 +341,10 @@ class SiteModel:
         """The days as digests per language, for the feeds."""
         out: dict[str, list[Digest]] = {}
         ledgers = {day.date: day.ledgers for day in self.days}
+        sections = {day.date: day.sections for day in self.days}
         for lang, view in self._by_lang.items():
             out[lang] = [Digest(date, lang, [DigestEntry(e.paper, e.upvotes, ss[0]) for e, ss in entries],
-                                ledgers[date].get(lang))
+                                ledgers[date].get(lang), sections[date].get(lang, SECTION_LABELS))
                          for date, entries in view.days]
         return out
 

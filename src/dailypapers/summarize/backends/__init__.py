@@ -14,18 +14,21 @@ from dailypapers.config import LLMOptions
 from dailypapers.errors import NoLLMConfigured
 from dailypapers.models import Finding, Paper, PaperText, Section, Usage
 from dailypapers.plugins import Registry
+from dailypapers.styles import SECTIONS, Style
 
 Checker = Callable[[list[Section], "Job"], list[Finding]]
 
 
 @dataclass
 class Job:
-    """One paper to summarize: the paper, the text to read, the language, and the checks."""
+    """One paper to summarize: the paper, the text to read, the language, the checks, and the
+    summary style (its sections, their names in the language, their length)."""
 
     paper: Paper
     text: PaperText
     lang: str
     checker: Checker | None = None  # quality checks a backend may use to ask for repairs
+    style: Style = SECTIONS
 
 
 @dataclass
@@ -42,8 +45,10 @@ class Draft:
 
 
 class Backend(Protocol):
-    """Writes summaries: `summarize(job)` gives a Draft, or raises LLMError. `model_id` and
-    `prompt_version` are part of every summary's key."""
+    """Writes summaries: `summarize(job)` gives a Draft in the job's style, or raises LLMError.
+    `model_id` and `prompt_version` are part of every summary's key (with the style's digest, for a
+    style other than the default). A backend that writes only some styles names them in an
+    attribute `styles` (a set of style names); without it, it writes any."""
 
     model_id: str        # "openai/gpt-4o-mini": part of every summary's key
     prompt_version: str  # part of the key too

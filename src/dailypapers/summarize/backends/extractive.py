@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from dailypapers.errors import LLMOutputError
 from dailypapers.models import SECTION_LABELS, Section, Usage
+from dailypapers.styles import DEFAULT
 from dailypapers.summarize.backends import Backend, Draft, Job
 
 if TYPE_CHECKING:
@@ -161,10 +162,14 @@ class ExtractiveSummarizer:
     model_id = "extractive"
     prompt_version = "extractive-v2"
     languages: frozenset[str] | None = frozenset({"en"})
+    styles = frozenset({DEFAULT})  # the roles it picks sentences by are the default style's sections
 
     def summarize(self, job: Job) -> Draft:
         """The sections picked from the paper's abstract (else its text); LLMOutputError when it has too few
         sentences, or none for What's New or Technical Details."""
+        if job.style.name not in self.styles:
+            raise LLMOutputError(f"the extractive summarizer writes only the {DEFAULT} style, not {job.style.name}",
+                                 paper_id=job.paper.id)
         abstract = job.paper.abstract or job.text.text
         if len(sentences(abstract)) < 2:
             raise LLMOutputError(f"paper {job.paper.id}: the abstract has fewer than 2 sentences to pick from",
