@@ -128,6 +128,10 @@ class Settings:
                                     doc="a later run sends chat follow-ups for papers that came since")
     alert: tuple[str, ...] = setting((), "DAILYPAPERS_ALERT",
                                      doc="chat targets that get a one-line alert when a day has warnings")
+    database_url: str | None = setting(None, "DAILYPAPERS_DATABASE_URL",
+                                       doc="a PostgreSQL store (postgresql://USER@HOST/DB) instead of HOME's SQLite")
+    worker_lease: float = setting(60.0, "DAILYPAPERS_WORKER_LEASE", 3, 3600,
+                                  doc="seconds without a sign of life after which a worker's jobs go to another")
     email: EmailSettings = setting(None, doc="the config file's [email] table")
     chat: ChatSettings = setting(None, doc="the config file's [chat] table")
 
@@ -395,6 +399,24 @@ def _section(name: str, raw: object) -> Any:
     return cls(**{k: _coerce(cls, k, v, f"[{name}]") for k, v in raw.items() if v is not None})
 
 
+def _no_password_in(url: object) -> None:
+    """A database URL in the config file names no password: that is a secret (PGPASSWORD, or a
+    ~/.pgpass file, or the URL in DAILYPAPERS_DATABASE_URL)."""
+    if not isinstance(url, str):
+        return
+    from urllib.parse import parse_qs, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        secret = bool(parts.password) or "password" in parse_qs(parts.query)
+    except ValueError:
+        secret = False  # not a URL at all: the store says so when it opens it
+    if secret:
+        raise ConfigError(f"config file {config_path()}: database_url names a password; keep it out of the config "
+                          "file (use PGPASSWORD or a ~/.pgpass file, or DAILYPAPERS_DATABASE_URL)",
+                          path=str(config_path()), hint="use PGPASSWORD or a ~/.pgpass file for the password")
+
+
 def load_settings(**flags: object) -> Settings:
     """Build the settings; `flags` are the CLI options, None meaning 'not given'."""
     file_values = _read_file(config_path())
@@ -407,6 +429,7 @@ def load_settings(**flags: object) -> Settings:
         raise ConfigError(f"config file {config_path()}: keep secrets in the environment "
                           "(OPENAI_API_KEY, HF_TOKEN), not in the config file", path=str(config_path()),
                           hint="keep secrets in the environment (OPENAI_API_KEY, HF_TOKEN)")
+    _no_password_in(file_values.get("database_url"))
     env = _env_names()
     values: dict[str, Any] = {}
     for name in known:

@@ -19,7 +19,10 @@ from dailypapers.summarize.backends import get_backend as _get_backend
 
 
 def open_store(settings: Settings) -> Store:
-    """The store of the settings' home (created, or migrated, on first use)."""
+    """The store of the settings: the PostgreSQL database of `database_url`, else the SQLite file of
+    the home (created, or migrated, on first use)."""
+    if settings.database_url:
+        return Store(settings.database_url)
     return Store.open(settings.db_path)
 
 
