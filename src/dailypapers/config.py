@@ -13,11 +13,16 @@ import stat
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dailypapers.errors import ConfigError
 from dailypapers.languages import parse_lang
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dailypapers.http import Gate, Limiter
 
 _TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
 
@@ -250,6 +255,8 @@ class SourceOptions(HTTPOptions):
     cache_dir: Path | None = None
     categories: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
+    # arXiv's pace for every process and machine of a PostgreSQL store (None: arxiv_delay, held by arxiv_lock)
+    arxiv_gate: Gate | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +266,9 @@ class LLMOptions(HTTPOptions):
     base_url: str | None = None  # OPENAI_BASE_URL
     rpm: int | None = None
     tpm: int | None = None
+    # Makes the limiter of a model (its name, rpm, tpm) when the limits must hold for every process of
+    # a PostgreSQL store; None: each process counts alone (`http.RateLimiter`).
+    limiter: Callable[[str, int | None, int | None], Limiter] | None = None
 
 
 @dataclass(frozen=True)

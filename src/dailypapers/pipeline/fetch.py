@@ -25,7 +25,7 @@ class FetchReport:
 def fetch(store: Store, settings: Settings, date: str, source: str = "hf",
           categories: list[str] | None = None, ids: list[str] | None = None) -> FetchReport:
     """Read the day's listing from `source` and store it (again: upvotes refreshed, new papers added)."""
-    src = make_source(source, settings, categories, ids)
+    src = make_source(source, settings, categories, ids, store)
     try:
         listing = src.fetch_day(date)
     except (SourceError, HTTPProblem) as e:  # the source's failure is the day's, in its ledger

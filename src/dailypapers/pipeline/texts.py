@@ -25,7 +25,7 @@ class TextReader:
         self.store = store
         self.sources = sources or settings.sources_order()
         self.max_tokens = max_tokens or settings.max_input_tokens
-        gate = arxiv_gate(settings)
+        gate = arxiv_gate(settings, store)
         self.arxiv = arxiv_client(settings, gate)
         policy = RetryPolicy(retries=min(settings.retries, 2), max_wait=settings.max_retry_wait)
         self.fetcher = FullTextFetcher(settings.arxiv_url, settings.cache_dir / "papers", gate,
