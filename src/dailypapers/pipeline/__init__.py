@@ -11,6 +11,8 @@ their public API, so callers write `from dailypapers import pipeline` and `pipel
     output     digests from the store, rendered; import of a digest file
     deliver    the site, e-mail and chat, each target on its own
     day        run_days, summarize_days, publish_day: the workflow, under the run lock
+    queue      the same work as jobs of a task queue in a PostgreSQL store, for many workers
+    migrate    a store copied into another (SQLite and PostgreSQL), verified
     events     what the workflow reports as it goes
 
 Owns: the order of the steps and their rules (the lock, the step back to yesterday, a backfill
@@ -36,6 +38,7 @@ from dailypapers.pipeline.events import (
                                           Collect,
                                           Fetched,
                                           Published,
+                                          Queued,
                                           Reporter,
                                           SiteBuilt,
                                           SteppedBack,
@@ -56,6 +59,7 @@ from dailypapers.pipeline.ledger import (
                                           warn,
                                           warnings,
 )
+from dailypapers.pipeline.migrate import MigrateReport, migrate_store
 from dailypapers.pipeline.output import (
                                           ImportReport,
                                           digest,
@@ -67,6 +71,7 @@ from dailypapers.pipeline.output import (
                                           site_days,
                                           write_atomic,
 )
+from dailypapers.pipeline.queue import QueueReport, enqueue, queue_status, run_worker
 from dailypapers.pipeline.review import (
                                           CheckRow,
                                           EvalReport,
@@ -101,13 +106,15 @@ from dailypapers.pipeline.wiring import (
 
 __all__ = [
     "ALERT", "ANSWER_TOKENS", "FAILED_SHARE", "MIN_TEXT_TOKENS", "PUBLISHED", "Alerted", "CheckRow", "Collect",
-    "DayRun", "EvalReport", "FetchReport", "Fetched", "ImportReport", "PublishReport", "Published", "Reporter",
+    "DayRun", "EvalReport", "FetchReport", "Fetched", "ImportReport", "MigrateReport", "PublishReport", "Published",
+    "QueueReport", "Queued", "Reporter",
     "RunReport", "SiteBuilt", "SteppedBack", "StoreJournal", "SummarizeReport", "Summarized", "TargetFailed", "Warned",
     "TextReader", "Waiting", "Written", "alert", "alert_publishers", "alert_targets", "alert_text",
     "arxiv_client", "arxiv_gate", "build_site", "check_day", "check_targets", "day_ledger", "day_ledgers",
-    "deliver", "describe", "digest", "digest_json", "digest_path", "evaluate_digest", "evidence_for",
+    "deliver", "describe", "digest", "digest_json", "digest_path", "enqueue", "evaluate_digest", "evidence_for",
     "feed_digests", "fetch", "get_backend", "group_failures", "import_digest", "is_archive", "ledger_json", "list_json",
-    "make_source", "open_store", "paper_text", "publish", "publish_day", "publish_targets", "publisher",
-    "quality_checker", "render", "run_budget", "run_days", "run_targets", "site_days", "source_sections",
+    "make_source", "migrate_store", "open_store", "paper_text", "publish", "publish_day", "publish_targets",
+    "publisher", "quality_checker", "queue_status", "render", "run_budget", "run_days", "run_targets", "run_worker",
+    "site_days", "source_sections",
     "source_text", "stats", "summarize", "summarize_days", "summary_key", "warn", "warnings", "write_atomic",
 ]

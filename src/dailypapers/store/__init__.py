@@ -51,6 +51,7 @@ from dailypapers.store.schema import (
     summaries,
     texts,
 )
+from dailypapers.store.work import WorkTables
 from dailypapers.text import strip_userinfo, utc_now
 
 _PAPER_META = ("num_comments", "github_repo", "github_stars", "project_page", "ai_keywords",
@@ -62,7 +63,7 @@ _ARXIV_FIELDS = ("updated_at", "categories", "primary_category", "affiliations",
                  "doi", "pdf_link", "published_at")
 
 
-class Store:
+class Store(WorkTables):
     """`readonly`: the store is read and never written (a home the user cannot write: `list`,
     `render` and `check` still work; a command that writes says the store is read-only)."""
 

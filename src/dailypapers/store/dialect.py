@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from types import TracebackType
 
 import sqlalchemy as sa
@@ -130,3 +130,20 @@ def try_lock(engine: sa.Engine, name: str) -> Iterator[bool]:
                     conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 except sa.exc.SQLAlchemyError:
                     pass  # the connection is gone, and the lock with it
+
+
+@asynccontextmanager
+async def try_lock_async(url: str, name: str) -> AsyncIterator[bool]:
+    """`try_lock` for asyncio code (a worker's event loop), on a connection of its own: yields whether
+    the lock was taken; it is let go when the block ends (with the connection)."""
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(libpq_url(url), autocommit=True) as conn:
+        row = await (await conn.execute("SELECT pg_try_advisory_lock(%s)", (lock_key(name),))).fetchone()
+        yield bool(row and row[0])
+
+
+def has_table(engine: sa.Engine, name: str) -> bool:
+    """Whether the database has a table of that name."""
+    with engine.connect() as conn:
+        return sa.inspect(conn).has_table(name)

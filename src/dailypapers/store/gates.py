@@ -3,9 +3,9 @@ politeness (one request at a time, a few seconds apart) and an LLM provider's re
 per minute. A lock file holds only on one machine; these hold wherever the workers run.
 
 Each gate is a row of `gates`, locked while it is being passed (an UPDATE of the row: PostgreSQL's
-row lock, SQLite's write lock), and times come from the database's clock, so that machines whose
-clocks disagree still keep the same pace. A process killed while it holds a gate loses its
-connection, and the database gives the gate to the next one."""
+row lock; these gates are for PostgreSQL, SQLite's stores keep to lock files), and times come from
+the database's clock, so that machines whose clocks disagree still keep the same pace. A process
+killed while it holds a gate loses its connection, and the database gives the gate to the next one."""
 
 from __future__ import annotations
 
@@ -53,15 +53,26 @@ class DatabaseGate:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        """Hold the gate for one exchange: waits for the interval, then lets one request through."""
+        """Hold the gate for one exchange: waits for the interval, then lets one request through.
+
+        The start of each request is also recorded in a transaction of its own, committed before
+        the request goes: a holder killed during its exchange takes its gate transaction (and the
+        time it would have set) with it, but not that record, so the next request still waits a
+        whole interval after it."""
         with self._thread_lock, self.store.engine.begin() as conn:
             next_at = _hold(conn, self.name)
+            started = conn.scalar(sa.select(sa.func.max(gate_log.c.at)).where(gate_log.c.name == self.name))
+            if started is not None:  # the request of a holder that died during it
+                next_at = max(next_at, float(started) + self.interval)
             wait = next_at - dialect.now(conn)
             if wait > 0:
                 time.sleep(min(wait, self.interval))
+            with self.store.engine.begin() as record:
+                record.execute(gate_log.insert().values(name=self.name, at=dialect.now(record), tokens=0))
             try:
                 yield
             finally:
+                conn.execute(gate_log.delete().where(gate_log.c.name == self.name))
                 conn.execute(gates.update().where(gates.c.name == self.name)
                              .values(next_at=dialect.now(conn) + self.interval))
 
