@@ -71,7 +71,7 @@ class _Checksum:
 
 def _checksum(conn: sa.Connection, table: sa.Table) -> _Checksum:
     check = _Checksum(table)
-    result = conn.execution_options(yield_per=BATCH).execute(sa.select(*table.columns))
+    result = conn.execute(sa.select(*table.columns).execution_options(yield_per=BATCH))
     for part in result.partitions():
         check.add(part)
     return check
@@ -84,7 +84,14 @@ def copy_store(source: Store, target: Store) -> list[TableCopy]:
     if source.schema_version() != target.schema_version():
         raise StoreError(f"the stores are at different versions ({source.schema_version()} and "
                          f"{target.schema_version()}): open both with this dailypapers first")
-    tables = copied_tables()
+    try:
+        return _copy(source, target, copied_tables())
+    except sa.exc.SQLAlchemyError as e:
+        detail = " ".join(str(getattr(e, "orig", e)).split())
+        raise StoreError(f"could not copy {source.where} into {target.where}: {detail}; nothing was kept")
+
+
+def _copy(source: Store, target: Store, tables: list[sa.Table]) -> list[TableCopy]:
     out: list[TableCopy] = []
     with target.engine.begin() as into:
         filled = [(t.name, n) for t in tables if (n := into.scalar(sa.select(sa.func.count()).select_from(t)))]
@@ -97,7 +104,7 @@ def copy_store(source: Store, target: Store) -> list[TableCopy]:
             with src.begin():
                 for table in tables:
                     check = _Checksum(table)
-                    result = src.execution_options(yield_per=BATCH).execute(sa.select(*table.columns))
+                    result = src.execute(sa.select(*table.columns).execution_options(yield_per=BATCH))
                     for part in result.partitions():
                         rows = [dict(zip(table.columns.keys(), row)) for row in part]
                         into.execute(table.insert(), rows)
