@@ -109,7 +109,10 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
     progress = progress or NoProgress()
     reader = reader or TextReader(store, settings)
     report = SummarizeReport(date, lang, backend.model_id)
-    papers = [e.paper for e in store.day(date) if only is None or e.paper.id in only]
+    if only is None:
+        papers = [e.paper for e in store.day(date)]
+    else:  # a few papers of the day (one, for a job of the queue): read alone, not the whole day
+        papers = [p for p in (store.paper(paper_id) for paper_id in only) if p is not None]
     todo: list[Paper] = []
     for paper in reader.complete_metadata(papers):
         probe = SummaryKey(paper.id, paper.version or 0, "", lang, backend.model_id, backend.prompt_version)

@@ -24,14 +24,20 @@ if TYPE_CHECKING:
     from dailypapers.store import Store
 
 
+_MADE: set[tuple[str, str]] = set()  # (database, gate) whose row this process has seen
+
+
 def _make(store: Store, name: str) -> None:
     """The row of the gate `name`, made if it is not there (by one process, whichever comes first)."""
+    if (store.url, name) in _MADE:
+        return
     try:
         with store.engine.begin() as conn:
             if conn.scalar(sa.select(gates.c.name).where(gates.c.name == name)) is None:
                 conn.execute(gates.insert().values(name=name, next_at=0.0))
     except sa.exc.IntegrityError:
         pass  # another process made it at the same moment
+    _MADE.add((store.url, name))
 
 
 def _hold(conn: sa.Connection, name: str) -> float:
