@@ -220,6 +220,7 @@ def main() -> None:
     if reason:
         sys.exit(f"cannot start PostgreSQL: {reason}")
     work = Path(tempfile.mkdtemp(prefix="dp-bench-"))
+    work.chmod(0o755)  # the server (the postgres user, when we are root) reaches its folder through it
     cluster = pgserver.Cluster(work / "pg", settings={"fsync": "on", "full_page_writes": "on",
                                                       "synchronous_commit": "on"}).start()
     rows = []
