@@ -42,8 +42,11 @@ def libpq_url(url: str) -> str:
 
 
 def make_engine(url: str) -> sa.Engine:
-    """The engine of a database URL. PostgreSQL connections are checked before use, so that a
-    process outlives a restart of the server: a connection that died with it is replaced."""
+    """The engine of a database URL. A PostgreSQL server that restarts leaves the pool's connections
+    dead: the first statement on one fails (a StoreError, which a job of the queue is tried again
+    for), and SQLAlchemy then drops every connection of the pool, so the next ones connect anew.
+    Connections are not pinged before each use: that is one more round trip for every statement
+    (measured in bench/bench_workers.py, it was most of a worker's time on the store)."""
     url = engine_url(url)
     if not is_postgres(url):
         return sa.create_engine(url)
@@ -51,7 +54,7 @@ def make_engine(url: str) -> sa.Engine:
         import psycopg  # noqa: F401  (only to say what is missing, before SQLAlchemy's own ImportError)
     except ImportError:
         raise StoreError(f"PostgreSQL needs psycopg 3, which is not installed: {INSTALL_HINT}", hint=INSTALL_HINT)
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=20)
+    return sa.create_engine(url, pool_size=5, max_overflow=20)
 
 
 def lock_key(name: str) -> int:
