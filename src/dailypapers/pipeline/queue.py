@@ -315,8 +315,9 @@ def run_worker(settings: Settings, concurrency: int, reporter: Reporter | None =
     global _WORKER
     reporter = reporter or Collect()
     url = require_queue(settings)
-    store = open_store(settings)
-    app = make_app(url, concurrency + 4)
+    # One connection per job in hand (its summary's lock) and one for each job's statements: kept open.
+    store = Store(url, connections=2 * concurrency + 2)
+    app = make_app(url, min(concurrency, 4) + 2)
     app.open()
     try:
         ensure_queue(store, app)

@@ -67,14 +67,17 @@ class Store(WorkTables):
     """`readonly`: the store is read and never written (a home the user cannot write: `list`,
     `render` and `check` still work; a command that writes says the store is read-only)."""
 
-    def __init__(self, url: str, readonly: bool = False, where: str | None = None) -> None:
+    def __init__(self, url: str, readonly: bool = False, where: str | None = None,
+                 connections: int | None = None) -> None:
+        """`connections`: how many connections a PostgreSQL store keeps open for reuse (a worker
+        keeps one per job in hand, for its summary's lock) [default: dialect.POOL]."""
         self.url = url
         self.readonly = readonly
         self.where = where or _safe_url(url)
         self._path = where  # the file, for a store opened by path (`open`); None for a database URL
         self._begin = "BEGIN"  # "BEGIN IMMEDIATE" while migrating (takes the write lock first)
         try:
-            self.engine = dialect.make_engine(url)
+            self.engine = dialect.make_engine(url, connections)
             if self.engine.dialect.name == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_readonly if readonly else _sqlite_pragmas)
                 # pysqlite opens transactions late and commits DDL on its own; take control so

@@ -41,7 +41,10 @@ def libpq_url(url: str) -> str:
     raise StoreError("not a PostgreSQL URL: it must start with postgresql://")
 
 
-def make_engine(url: str) -> sa.Engine:
+POOL = 5  # connections a PostgreSQL store keeps open for reuse; more are opened when needed, and closed
+
+
+def make_engine(url: str, connections: int | None = None) -> sa.Engine:
     """The engine of a database URL. A PostgreSQL server that restarts leaves the pool's connections
     dead: the first statement on one fails (a StoreError, which a job of the queue is tried again
     for), and SQLAlchemy then drops every connection of the pool, so the next ones connect anew.
@@ -54,7 +57,9 @@ def make_engine(url: str) -> sa.Engine:
         import psycopg  # noqa: F401  (only to say what is missing, before SQLAlchemy's own ImportError)
     except ImportError:
         raise StoreError(f"PostgreSQL needs psycopg 3, which is not installed: {INSTALL_HINT}", hint=INSTALL_HINT)
-    return sa.create_engine(url, pool_size=5, max_overflow=20)
+    # A connection opened past the pool's size is closed when it is handed back: a process that
+    # always needs more (a worker) gives its own size, or it pays a new connection every time.
+    return sa.create_engine(url, pool_size=connections or POOL, max_overflow=20)
 
 
 def lock_key(name: str) -> int:
