@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -88,6 +89,17 @@ def respond(body: dict[str, Any]) -> str:
                        "performance_highlights": "Accuracy rises by 4.2 points."})
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a live process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -137,12 +149,12 @@ class Bench:
         with FakeLLM(respond, latency=self.args.latency) as llm:
             argv = [sys.executable, "-m", "dailypapers", "-q", "run", "--since", self.days[0], "--until",
                     self.days[-1], "--concurrency", str(self.args.concurrency)]
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), children_cpu()
             done = subprocess.run(argv, env=self.env(hf, llm, home, url), capture_output=True, text=True)
-            elapsed = time.perf_counter() - start
+            elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu
             assert done.returncode == 0, done.stderr[-2000:]
             asked = len(llm.requests)
-        return self.row(label, 1, elapsed, asked, [])
+        return self.row(label, 1, elapsed, asked, [], cpu)
 
     def queued(self, workers: int, hf: FakeHF, template: str) -> dict[str, Any]:
         """The backfill given to the queue, done by `workers` worker processes."""
@@ -156,6 +168,7 @@ class Bench:
                      for i in range(workers)]
             try:
                 wait_until(lambda: registered(url) >= workers, 120)  # started, before the clock starts
+                cpu = sum(cpu_seconds(p.pid) for p in procs)
                 start = time.perf_counter()
                 queued = subprocess.run([sys.executable, "-m", "dailypapers", "run", "--since", self.days[0],
                                          "--until", self.days[-1], "--queue"], env=env, capture_output=True,
@@ -164,22 +177,25 @@ class Bench:
                 wait_until(lambda: finished(url) == len(self.days), 3600)
                 elapsed = time.perf_counter() - start
                 memory = [peak_rss_mb(p.pid) for p in procs]
+                cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu
             finally:
                 for p in procs:
                     p.send_signal(signal.SIGTERM)
                 for p in procs:
                     p.wait(timeout=120)
             asked = len(llm.requests)
-        return self.row(f"{workers} worker(s) on PostgreSQL", workers, elapsed, asked, memory)
+        return self.row(f"{workers} worker(s) on PostgreSQL", workers, elapsed, asked, memory, cpu)
 
-    def row(self, label: str, processes: int, elapsed: float, asked: int, memory: list[float]) -> dict[str, Any]:
+    def row(self, label: str, processes: int, elapsed: float, asked: int, memory: list[float],
+            cpu: float) -> dict[str, Any]:
         slots = processes * self.args.concurrency
         throughput = self.papers / elapsed
         ideal = slots / self.args.latency
         held = elapsed * slots / self.papers  # seconds each paper kept a slot busy
         return {"run": label, "processes": processes, "slots": slots, "seconds": round(elapsed, 1),
                 "papers_per_s": round(throughput, 1), "ideal": round(ideal, 1), "ratio": round(throughput / ideal, 3),
-                "overhead_ms": round((held - self.args.latency) * 1000), "llm_requests": asked,
+                "overhead_ms": round((held - self.args.latency) * 1000),
+                "cpu_ms_per_paper": round(cpu * 1000 / self.papers, 1), "llm_requests": asked,
                 "worker_peak_rss_mb": [round(m) for m in memory]}
 
 
@@ -237,8 +253,8 @@ def main() -> None:
     finally:
         cluster.stop("immediate")
         shutil.rmtree(work, ignore_errors=True)
-    head = ["run", "slots", "seconds", "papers_per_s", "ideal", "ratio", "overhead_ms", "llm_requests",
-            "worker_peak_rss_mb"]
+    head = ["run", "slots", "seconds", "papers_per_s", "ideal", "ratio", "overhead_ms", "cpu_ms_per_paper",
+            "llm_requests", "worker_peak_rss_mb"]
     print(f"\n{bench.papers} papers over {args.days} days, fake LLM latency {args.latency} s, "
           f"concurrency {args.concurrency} per process\n")
     print("| " + " | ".join(head) + " |")
