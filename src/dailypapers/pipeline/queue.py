@@ -164,6 +164,7 @@ class _Worker:
     def __init__(self, settings: Settings, store: Store, app: procrastinate.App, reporter: Reporter) -> None:
         self.base, self.store, self.app, self.reporter = settings, store, app, reporter
         self._backends: dict[tuple[str, ...], Backend] = {}
+        self._readers: dict[tuple[str, ...], TextReader] = {}
         self._lock = threading.Lock()
 
     def settings_for(self, day: WorkDay) -> Settings:
@@ -178,6 +179,14 @@ class _Worker:
             if key not in self._backends:
                 self._backends[key] = get_backend(settings.llm, settings, self.store)
             return self._backends[key]
+
+    def reader(self, settings: Settings) -> TextReader:
+        """A text reader for one job; its HTTP clients made once per process."""
+        key = (settings.text_sources, str(settings.max_input_tokens))
+        with self._lock:
+            if key not in self._readers:
+                self._readers[key] = TextReader(self.store, settings)
+            return self._readers[key].fresh()
 
     def work_day(self, day_id: int) -> WorkDay:
         day = self.store.work_day(day_id)
@@ -203,7 +212,7 @@ class _Worker:
             report = fetch(self.store, settings, listed, source)
         self.reporter.event(Fetched(report, source))
         backend = self.backend(settings)
-        reader = TextReader(self.store, settings)
+        reader = self.reader(settings)
         papers = reader.complete_metadata([e.paper for e in self.store.day(listed)])
         todo = [p.id for p in papers if not self.store.has_summary(
             SummaryKey(p.id, p.version or 0, "", day.lang, backend.model_id, backend.prompt_version),
@@ -246,7 +255,7 @@ class _Worker:
         with dialect.AdvisoryLock(self.store.engine, _paper_lock(day, paper_id), f"the summary of {paper_id}",
                                   settings.lock_wait):
             report = summarize(self.store, settings, day.listed, day.lang, self.backend(settings), concurrency=1,
-                               only=[paper_id], run_id=day.run_id)
+                               reader=self.reader(settings), only=[paper_id], run_id=day.run_id)
         stored = [f for f in report.failures if f.code == "store"]
         if stored:  # the store failed, not the paper: try the job again later
             raise StoreError(stored[0].reason, paper_id=paper_id)
