@@ -1,5 +1,5 @@
-"""The schedules and the image in docs/deploy/ and the Dockerfile: each parses, and every
-dailypapers command line in them is one the CLI accepts (parsed by the CLI itself, not run)."""
+"""The schedules, the compose file and the image in docs/deploy/ and the Dockerfile: each parses, and
+every dailypapers command line in them is one the CLI accepts (parsed by the CLI itself, not run)."""
 
 from __future__ import annotations
 
@@ -108,3 +108,29 @@ def test_the_dockerfile_image_runs_dailypapers_run() -> None:
 def test_a_wrong_option_in_a_schedule_would_be_caught() -> None:
     with pytest.raises(click.UsageError):
         parse_dailypapers(["dailypapers", "run", "--language", "ko"])
+
+
+def test_the_compose_file_starts_postgres_two_workers_and_the_scheduler() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    services = compose["services"]
+    assert set(services) == {"postgres", "worker", "scheduler"}
+    assert services["postgres"]["image"].startswith("postgres:")
+    assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
+    worker, scheduler = services["worker"], services["scheduler"]
+    assert worker["deploy"]["replicas"] == 2
+    name, params = parse_dailypapers([*worker["entrypoint"], *worker["command"]])
+    assert name == "worker" and params["concurrency"] == 8
+    loop = scheduler["entrypoint"][2].replace("$$", "$")
+    name, params = parse_dailypapers(command_after(loop.split("do", 1)[1].split(";")[0]))
+    assert name == "run" and params["queued"] is True
+    for service in (worker, scheduler):
+        env = service["environment"]
+        assert env["DAILYPAPERS_DATABASE_URL"].startswith("postgresql://papers@postgres:")  # no password in it
+        assert env["PGPASSWORD"].startswith("${POSTGRES_PASSWORD") and env["OPENAI_API_KEY"].startswith("${")
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert service["build"]["context"] == "../.."
+    assert (DEPLOY / service["build"]["context"] / "Dockerfile").exists()
+
+
+def test_the_image_has_the_postgres_extra() -> None:
+    assert "'.[postgres]'" in (ROOT / "Dockerfile").read_text()

@@ -1,4 +1,5 @@
-"""The SQLite store: migrations, listings merged across fetches, atomic writes, summaries, runs."""
+"""The store, on SQLite and on a real PostgreSQL server: migrations, listings merged across fetches,
+atomic writes, summaries, runs. The `store` fixture is each of the two in turn."""
 
 from __future__ import annotations
 
@@ -36,9 +37,9 @@ from dailypapers.store.schema import MIGRATIONS
 DATE = "2025-01-22"
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store.open(":memory:")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    s = Store.open(":memory:") if request.param == "sqlite" else Store(request.getfixturevalue("pg_url"))
     yield s
     s.close()
 

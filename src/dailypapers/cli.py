@@ -166,6 +166,8 @@ class _Printer:
             _say(f"WARNING {event.message}", "warning", event="warning", date=event.date, lang=event.lang)
         elif isinstance(event, p.Alerted):
             _say(f"alerted {event.target} {event.channel}: {event.text}", event="alerted")
+        elif isinstance(event, p.Queued):
+            _say(event.message, event="queue")
 
 
 class _PluginChoice(click.ParamType):  # type: ignore[type-arg]  # generic in new click only; click>=8.1 is allowed
@@ -478,12 +480,15 @@ def _write(text: str, output: Path | None) -> None:
               help="Where the day's papers come from.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="The Markdown digest [default: HOME/out/DATE.LANG.md]; with --since, a folder.")
+@click.option("--queue", "queued", is_flag=True,
+              help="Give the work to the queue of the PostgreSQL store, as jobs per day and per paper that "
+                   "`dailypapers worker` processes run, and return at once.")
 @json_option
 @click.pass_context
 def run(ctx: click.Context, date: str | None, since: str | None, until: str | None, lang: str | None,
         llm: str | None, style: str | None, concurrency: int | None, max_input_tokens: int | None,
         text_sources: str | None, checks: str | None, budget: float | None, source: str, output: Path | None,
-        as_json: bool) -> None:
+        queued: bool, as_json: bool) -> None:
     """Fetch, summarize and render a day (or every day of a range) in one go."""
     from dailypapers import pipeline
 
@@ -491,6 +496,14 @@ def run(ctx: click.Context, date: str | None, since: str | None, until: str | No
                          max_input_tokens=max_input_tokens, text_sources=text_sources, checks=checks, budget=budget)
     days = _dates(settings, date, since, until)
     ranged = since is not None or until is not None  # -o is a folder, even when the range is one day
+    if queued:
+        if output is not None:
+            raise click.UsageError("-o does not go with --queue: the worker that finishes a day writes its digest "
+                                   "into its HOME/out (`dailypapers render` writes one anywhere)")
+        queue = pipeline.enqueue(settings, days, _Printer(ctx), source=source, step_back=date is None and not ranged)
+        if as_json:
+            _print_json({"batch": queue.batch, "days": [{"id": i, "date": d} for i, d in queue.days]})
+        return
     printer = _Printer(ctx)
     report = pipeline.run_days(settings, days, printer, source=source, output=output, ranged=ranged,
                                step_back=date is None and not ranged)
@@ -783,6 +796,66 @@ def _report_publish(r: Any) -> None:
         _say(f"  left out {len(r.left_out)} papers with no summary: {', '.join(r.left_out)}")
     if r.error:
         _say(f"{where}: failed: {r.error}")
+
+
+@cli.command()
+@click.option("--concurrency", type=click.IntRange(1, 256), default=None,
+              help="Jobs run at once by this worker [default: the concurrency setting, 8].")
+@click.pass_context
+def worker(ctx: click.Context, concurrency: int | None) -> None:
+    """Run the jobs of the work queue (a PostgreSQL store) until SIGTERM or Ctrl-C."""
+    import os
+
+    from dailypapers import pipeline
+
+    settings = _settings(ctx)
+    jobs = concurrency or settings.concurrency
+    _say(f"worker {os.getpid()}: running the queue's jobs, {jobs} at once (Ctrl-C or SIGTERM stops "
+         "it after the jobs in hand)")
+    pipeline.run_worker(settings, jobs, _Printer(ctx))
+
+
+@cli.command()
+@json_option
+@click.pass_context
+def queue(ctx: click.Context, as_json: bool) -> None:
+    """What the work queue holds: jobs waiting, running, done and failed, and how far each day is."""
+    from dailypapers import pipeline
+
+    status = pipeline.queue_status(_settings(ctx))
+    if as_json:
+        _print_json(status)
+        return
+    click.echo(f"workers alive: {status['workers']}")
+    click.echo(f"{'jobs':<8} {'waiting':>8} {'running':>8} {'done':>8} {'failed':>8}")
+    for j in status["jobs"]:
+        click.echo(f"{j['kind']:<8} {j['waiting']:>8} {j['running']:>8} {j['done']:>8} {j['failed']:>8}")
+    for d in status["days"]:
+        state = f"finished {d['finished_at']}" if d["finished_at"] else \
+            ("listing" if d["papers"] is None else f"{d['todo']} to do")
+        listed = f" (listed {d['listed']})" if d["listed"] and d["listed"] != d["date"] else ""
+        click.echo(f"{d['date']}{listed} [{d['lang']}] {d['model']}: {d['done']} done, {d['failed']} failed, "
+                   f"{state}; batch {d['batch']}")
+
+
+@cli.command("migrate-store")
+@click.option("--to", "to", required=True, metavar="URL",
+              help="The empty store to copy into: postgresql://USER@HOST:PORT/DB, sqlite:///FILE or a file.")
+@json_option
+@click.pass_context
+def migrate_store(ctx: click.Context, to: str, as_json: bool) -> None:
+    """Copy the store (the home's SQLite, or DAILYPAPERS_DATABASE_URL) into another, verified."""
+    from dailypapers import pipeline
+
+    report = pipeline.migrate_store(_settings(ctx), to, _Printer(ctx))
+    if as_json:
+        _print_json({"source": report.source, "target": report.target, "rows": report.rows,
+                     "tables": [_plain(t) for t in report.tables]})
+        return
+    for t in report.tables:
+        _say(f"  {t.name}: {t.rows} rows, checksum {t.source_checksum[:16]} (the same on both sides)")
+    _say(f"copied {report.rows} rows in {len(report.tables)} tables from {report.source} to {report.target}; "
+         "counts and checksums match")
 
 
 @cli.command()

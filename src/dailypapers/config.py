@@ -24,6 +24,11 @@ from dailypapers.text import strip_userinfo
 if TYPE_CHECKING:
     from dailypapers.styles import Style
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dailypapers.http import Gate, Limiter
+
 _TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
 
 
@@ -150,6 +155,10 @@ class Settings:
                                         doc="weekdays (YYYY-MM-DD) with no papers expected: `run` exits 0 on them")
     empty_weekday: str = setting("fail", "DAILYPAPERS_EMPTY_WEEKDAY", choices=("fail", "ok"),
                                  doc="a weekday with no papers listed: `run` exits 1 (fail) or 0 (ok)")
+    database_url: str | None = setting(None, "DAILYPAPERS_DATABASE_URL",
+                                       doc="a PostgreSQL store (postgresql://USER@HOST/DB) instead of HOME's SQLite")
+    worker_lease: float = setting(60.0, "DAILYPAPERS_WORKER_LEASE", 3, 3600,
+                                  doc="seconds without a sign of life after which a worker's jobs go to another")
     email: EmailSettings = setting(None, doc="the config file's [email] table")
     chat: ChatSettings = setting(None, doc="the config file's [chat] table")
 
@@ -276,6 +285,8 @@ class SourceOptions(HTTPOptions):
     cache_dir: Path | None = None
     categories: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
+    # arXiv's pace for every process and machine of a PostgreSQL store (None: arxiv_delay, held by arxiv_lock)
+    arxiv_gate: Gate | None = None
 
 
 @dataclass(frozen=True)
@@ -285,6 +296,9 @@ class LLMOptions(HTTPOptions):
     base_url: str | None = None  # OPENAI_BASE_URL
     rpm: int | None = None
     tpm: int | None = None
+    # Makes the limiter of a model (its name, rpm, tpm) when the limits must hold for every process of
+    # a PostgreSQL store; None: each process counts alone (`http.RateLimiter`).
+    limiter: Callable[[str, int | None, int | None], Limiter] | None = None
 
 
 @dataclass(frozen=True)
@@ -455,6 +469,24 @@ def _section(name: str, raw: object) -> Any:
     return cls(**{k: _coerce(cls, k, v, f"[{name}]") for k, v in raw.items() if v is not None})
 
 
+def _no_password_in(url: object) -> None:
+    """A database URL in the config file names no password: that is a secret (PGPASSWORD, or a
+    ~/.pgpass file, or the URL in DAILYPAPERS_DATABASE_URL)."""
+    if not isinstance(url, str):
+        return
+    from urllib.parse import parse_qs, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        secret = bool(parts.password) or "password" in parse_qs(parts.query)
+    except ValueError:
+        secret = False  # not a URL at all: the store says so when it opens it
+    if secret:
+        raise ConfigError(f"config file {config_path()}: database_url names a password; keep it out of the config "
+                          "file (use PGPASSWORD or a ~/.pgpass file, or DAILYPAPERS_DATABASE_URL)",
+                          path=str(config_path()), hint="use PGPASSWORD or a ~/.pgpass file for the password")
+
+
 # -- where each setting came from -------------------------------------------------------------------
 
 ORIGINS = ("default", "file", "environment", "option")
@@ -538,6 +570,7 @@ def _load(flags: dict[str, object]) -> Explained:
                           f"environment only ({', '.join(named)})", path=str(path),
                           hint=f"keep secrets in the environment ({', '.join(named)})")
     _unknown(file_values, {f.name for f in fields(Settings)}, path)
+    _no_password_in(file_values.get("database_url"))
     env = _env_names()
     values: dict[str, Any] = {}
     origins: dict[str, Origin] = {}

@@ -25,10 +25,10 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpcore
 import httpx
@@ -190,7 +190,7 @@ def server_wait(response: httpx.Response) -> float | None:
 
 
 def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *, limits: Limits,
-            gate: PoliteGate | None = None, resend: bool = True,
+            gate: Gate | None = None, resend: bool = True,
             wait_of: Callable[[httpx.Response], float | None] = server_wait,
             **kwargs: Any) -> httpx.Response:
     """Send with retries. Returns the last response, its body read whole within `limits` (the
@@ -226,7 +226,7 @@ def request(client: httpx.Client, method: str, url: str, policy: RetryPolicy, *,
         policy.sleep(wait)
 
 
-def _exchange(client: httpx.Client, method: str, url: str, limits: Limits, gate: PoliteGate | None,
+def _exchange(client: httpx.Client, method: str, url: str, limits: Limits, gate: Gate | None,
               kwargs: dict[str, Any]) -> httpx.Response:
     started = time.monotonic()
     deadline = started + limits.deadline
@@ -312,6 +312,21 @@ def _decoder(encoding: str, where: str, url: str | None = None) -> Callable[[byt
 def _backoff(policy: RetryPolicy, attempt: int) -> float:
     base: float = policy.backoff * (2**attempt)
     return min(policy.max_wait, base * (0.5 + random.random()))
+
+
+class Gate(Protocol):
+    """What paces the requests to one host: `slot()` is held for each exchange. A `PoliteGate`
+    (threads, and processes that share a lock file), or a store's gate (every process and machine
+    that shares a PostgreSQL store)."""
+
+    def slot(self) -> AbstractContextManager[None]: ...
+
+
+class Limiter(Protocol):
+    """Requests and tokens per minute to one provider: `acquire(tokens)` returns when one more
+    request fits. A `RateLimiter` (one process), or a store's (every process sharing the store)."""
+
+    def acquire(self, tokens: int = 0) -> None: ...
 
 
 class PoliteGate:

@@ -28,7 +28,7 @@ from dailypapers.errors import (
 from dailypapers.fulltext.budget import select
 from dailypapers.fulltext.sandbox import Extracted, ExtractLimits, extract_page
 from dailypapers.fulltext.sections import render_sections
-from dailypapers.http import HTML_PAGE, PDF_FILE, Limits, PoliteGate, RetryPolicy, guarded_client, request
+from dailypapers.http import HTML_PAGE, PDF_FILE, Gate, Limits, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.models import Paper, PaperText, TextSection
 from dailypapers.text import strip_userinfo
 
@@ -41,7 +41,7 @@ class FullTextFetcher:
     gate: the shared arXiv politeness gate; max_pdf_bytes / max_html_bytes: size limits."""
 
     def __init__(self, arxiv_url: str = DEFAULT_ARXIV_URL, cache_dir: Path | None = None,
-                 gate: PoliteGate | None = None, max_pdf_bytes: int = 50 * 1024 * 1024,
+                 gate: Gate | None = None, max_pdf_bytes: int = 50 * 1024 * 1024,
                  max_html_bytes: int = 20 * 1024 * 1024, timeout: float = 60.0,
                  policy: RetryPolicy | None = None, extract_limits: ExtractLimits | None = None) -> None:
         self.arxiv_url = arxiv_url.rstrip("/")

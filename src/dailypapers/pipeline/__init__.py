@@ -11,6 +11,8 @@ their public API, so callers write `from dailypapers import pipeline` and `pipel
     output     digests from the store, rendered; import of a digest file
     deliver    the site, e-mail and chat, each target on its own
     day        run_days, summarize_days, publish_day: the workflow, under the run lock
+    queue      the same work as jobs of a task queue in a PostgreSQL store, for many workers
+    migrate    a store copied into another (SQLite and PostgreSQL), verified
     events     what the workflow reports as it goes
     doctor     does each configured service answer? One small request to each, and what to fix
 
@@ -39,6 +41,7 @@ from dailypapers.pipeline.events import (
                                           EmptyDay,
                                           Fetched,
                                           Published,
+                                          Queued,
                                           Reporter,
                                           SiteBuilt,
                                           SteppedBack,
@@ -59,6 +62,7 @@ from dailypapers.pipeline.ledger import (
                                           warn,
                                           warnings,
 )
+from dailypapers.pipeline.migrate import MigrateReport, migrate_store
 from dailypapers.pipeline.output import (
                                           ImportReport,
                                           digest,
@@ -71,6 +75,7 @@ from dailypapers.pipeline.output import (
                                           site_days,
                                           write_atomic,
 )
+from dailypapers.pipeline.queue import QueueReport, enqueue, queue_status, run_worker
 from dailypapers.pipeline.review import (
                                           CheckRow,
                                           EvalReport,
@@ -106,15 +111,15 @@ from dailypapers.pipeline.wiring import (
 
 __all__ = [
     "ALERT", "ANSWER_TOKENS", "FAILED_SHARE", "MIN_TEXT_TOKENS", "PUBLISHED", "Alerted", "CheckRow", "Collect",
-    "DayRun", "EmptyDay", "EvalReport", "FetchReport", "Fetched", "ImportReport", "PublishReport", "Published",
-    "Reporter",
-    "RunReport", "SiteBuilt", "SteppedBack", "StoreJournal", "SummarizeReport", "Summarized", "TargetFailed", "Warned",
-    "TextReader", "Waiting", "Written", "alert", "alert_publishers", "alert_targets", "alert_text",
-    "arxiv_client", "arxiv_gate", "build_site", "check_day", "check_style", "check_targets", "day_ledger",
-    "day_ledgers", "deliver", "describe", "digest", "digest_json", "digest_path", "evaluate_digest", "evidence_for",
-    "feed_digests", "fetch", "get_backend", "group_failures", "import_digest", "is_archive", "ledger_json", "list_json",
-    "make_source", "newest_summary", "open_store", "paper_text", "publish", "publish_day", "publish_targets",
-    "publisher", "quality_checker", "render", "run_budget", "run_days", "run_targets", "site_days",
-    "source_sections", "source_text", "stats", "summarize", "summarize_days", "summary_key", "warn", "warnings",
-    "write_atomic", "ServiceCheck", "doctor",
+    "DayRun", "EmptyDay", "EvalReport", "FetchReport", "Fetched", "ImportReport", "MigrateReport", "PublishReport",
+    "Published", "QueueReport", "Queued", "Reporter", "RunReport", "ServiceCheck", "SiteBuilt", "SteppedBack",
+    "StoreJournal", "SummarizeReport", "Summarized", "TargetFailed", "TextReader", "Waiting", "Warned", "Written",
+    "alert", "alert_publishers", "alert_targets", "alert_text", "arxiv_client", "arxiv_gate", "build_site",
+    "check_day", "check_style", "check_targets", "day_ledger", "day_ledgers", "deliver", "describe", "digest",
+    "digest_json", "digest_path", "doctor", "enqueue", "evaluate_digest", "evidence_for", "feed_digests", "fetch",
+    "get_backend", "group_failures", "import_digest", "is_archive", "ledger_json", "list_json", "make_source",
+    "migrate_store", "newest_summary", "open_store", "paper_text", "publish", "publish_day", "publish_targets",
+    "publisher", "quality_checker", "queue_status", "render", "run_budget", "run_days", "run_targets", "run_worker",
+    "site_days", "source_sections", "source_text", "stats", "summarize", "summarize_days", "summary_key", "warn",
+    "warnings", "write_atomic",
 ]

@@ -35,6 +35,7 @@ from dailypapers.pipeline.output import digest, render, write_atomic
 from dailypapers.pipeline.summarize import SummarizeReport, check_style, summarize
 from dailypapers.pipeline.wiring import get_backend, open_store, preflight, publisher, run_budget, run_targets
 from dailypapers.progress import NoProgress
+from dailypapers.store.dialect import AdvisoryLock
 from dailypapers.styles import Style
 from dailypapers.summarize.backends import Backend
 
@@ -60,9 +61,17 @@ class RunReport:
     warnings: list[str] = field(default_factory=list)  # the days' ledger warnings ("DATE [LANG]: ...")
 
 
-def lock_for(settings: Settings, reporter: Reporter) -> RunLock:
-    """The run lock of the settings' home: one run at a time, the others wait `lock_wait` seconds."""
-    return RunLock(settings.run_lock, settings.lock_wait, on_wait=lambda m: reporter.event(Waiting(m)))
+def lock_for(settings: Settings, reporter: Reporter) -> RunLock | AdvisoryLock:
+    """The run lock of the settings' store: one run at a time, the others wait `lock_wait` seconds.
+    A lock file in the home, or, for a PostgreSQL store, an advisory lock in the database, which
+    holds for every machine that shares it."""
+    def on_wait(message: str) -> None:
+        reporter.event(Waiting(message))
+
+    if settings.database_url:
+        store = open_store(settings)
+        return AdvisoryLock(store.engine, "run", store.where, settings.lock_wait, on_wait)
+    return RunLock(settings.run_lock, settings.lock_wait, on_wait=on_wait)
 
 
 def digest_path(settings: Settings, date: str, output: Path | None, ranged: bool) -> Path:

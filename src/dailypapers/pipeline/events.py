@@ -111,6 +111,14 @@ class Alerted:
     text: str
 
 
+@dataclass(frozen=True)
+class Queued:
+    """Work went to the work queue, or a worker did some of it: `message` says what (the days of a
+    `run --queue`, a day's papers given out, a worker waiting for the database)."""
+
+    message: str
+
+
 class Reporter(Protocol):
     """Where the workflow's events go, and the progress display for its long steps."""
 

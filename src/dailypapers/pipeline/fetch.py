@@ -27,7 +27,7 @@ def fetch(store: Store, settings: Settings, date: str, source: str = "hf",
           categories: list[str] | None = None, ids: list[str] | None = None,
           progress: Progress | None = None) -> FetchReport:
     """Read the day's listing from `source` and store it (again: upvotes refreshed, new papers added)."""
-    src = make_source(source, settings, categories, ids)
+    src = make_source(source, settings, categories, ids, store)
     progress = progress or NoProgress()
     progress.start(f"listing {date} ({source})", 0)
     try:

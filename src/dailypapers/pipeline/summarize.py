@@ -109,10 +109,13 @@ def check_style(backend: Backend, style: Style, lang: str) -> None:
 def summarize(store: Store, settings: Settings, date: str, lang: str, backend: Backend,
               force: bool = False, progress: Progress | None = None,
               concurrency: int | None = None, reader: TextReader | None = None,
-              budget: Budget | None = None, style: Style | None = None) -> SummarizeReport:
+              budget: Budget | None = None, style: Style | None = None, only: list[str] | None = None,
+              run_id: int | None = None) -> SummarizeReport:
     """Summarize the papers of `date` in the store that have no summary in `lang` by this backend,
-    prompt and style [default: the settings'] (all of them with `force`), store each as it comes,
-    and record the run."""
+    prompt and style [default: the settings'] (all of them with `force`; those named in `only`, when
+    given), store each as it comes, and record the run. With `run_id` the work is part of that run (a
+    day of the work queue, one paper per job), which its owner finishes: no run is started or
+    finished here."""
     if backend.languages is not None and lang not in backend.languages:
         raise ConfigError(f"{backend.model_id} writes only {', '.join(sorted(backend.languages))}; "
                           f"use --lang {sorted(backend.languages)[0]} or an LLM (--llm) for --lang {lang}")
@@ -121,7 +124,10 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
     progress = progress or NoProgress()
     reader = reader or TextReader(store, settings, style=style)
     report = SummarizeReport(date, lang, backend.model_id)
-    papers = [e.paper for e in store.day(date)]
+    if only is None:
+        papers = [e.paper for e in store.day(date)]
+    else:  # a few papers of the day (one, for a job of the queue): read alone, not the whole day
+        papers = [p for p in (store.paper(paper_id) for paper_id in only) if p is not None]
     todo: list[Paper] = []
     lacking = sum(p.version is None for p in papers)
     if lacking and reader.needs_arxiv:
@@ -143,11 +149,13 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
                             "(add it under [prices] in the config file)")
     budget = budget or Budget(settings.budget, price)
     report.cost = 0.0 if price else None
-    abandoned = store.close_abandoned_runs()
-    if abandoned:
-        reader.notes.append(f"{abandoned} earlier run(s) had been stopped before they finished; marked unfinished")
-    run_id = store.start_run("summarize", {"date": date, "lang": lang, "model": backend.model_id,
-                                           **({} if style.is_default else {"style": style.name})})
+    owned = run_id is None
+    if run_id is None:
+        abandoned = store.close_abandoned_runs()
+        if abandoned:
+            reader.notes.append(f"{abandoned} earlier run(s) had been stopped before they finished; marked unfinished")
+        run_id = store.start_run("summarize", {"date": date, "lang": lang, "model": backend.model_id,
+                                               **({} if style.is_default else {"style": style.name})})
     progress.start(f"summarize {date} [{lang}]", len(todo))
     try:
         _summarize_jobs(store, backend, reader, todo, report, run_id, progress,
@@ -161,7 +169,9 @@ def summarize(store: Store, settings: Settings, date: str, lang: str, backend: B
                 store.record_failure(run_id, f, "summarize")
             if reader.unreachable:
                 store.record_day_event(date, "arxiv-unreachable", reader.unreachable, lang, run_id)
-            store.finish_run(run_id, "failed" if report.failures else "ok", report.done, report.usage, report.cost)
+            if owned:
+                store.finish_run(run_id, "failed" if report.failures else "ok", report.done, report.usage,
+                                 report.cost)
         except StoreError as e:  # the record of the run is lost (a full disk); the report still says it all
             report.notes.append(f"the record of this run could not be written: {e}")
     return report
@@ -190,6 +200,8 @@ def _summarize_jobs(store: Store, backend: Backend, reader: TextReader, todo: li
                 progress.note(f"reading the text of {paper.id}")
                 try:
                     text = reader.read(paper)
+                except StoreError:
+                    raise  # a store that cannot be read or written is not this paper's failure: stop
                 except Exception as e:
                     queue.pop()
                     why = str(e) if isinstance(e, DailyPapersError) else \

@@ -19,7 +19,7 @@ import httpx
 
 from dailypapers.config import SourceOptions
 from dailypapers.errors import ConfigError, DownloadRefused, GaveUp, LimitExceeded, ResponseShapeError, SourceError
-from dailypapers.http import ARXIV_API, Limits, PoliteGate, RetryPolicy, guarded_client, request
+from dailypapers.http import ARXIV_API, Gate, Limits, PoliteGate, RetryPolicy, guarded_client, request
 from dailypapers.models import Listing, ListingEntry, Paper
 from dailypapers.sources.arxiv_atom import Feed, parse_feed, split_id
 from dailypapers.text import strip_userinfo, utc_now
@@ -40,7 +40,7 @@ class ArxivClient:
     def __init__(self, api_url: str = DEFAULT_API_URL, delay: float = 3.0, lock_path: Path | None = None,
                  cache_dir: Path | None = None, batch_size: int = 100, page_size: int = 500,
                  policy: RetryPolicy | None = None, timeout: float = 60.0,
-                 gate: PoliteGate | None = None, client: httpx.Client | None = None) -> None:
+                 gate: Gate | None = None, client: httpx.Client | None = None) -> None:
         self.api_url = api_url
         self.gate = gate or PoliteGate(delay, lock_path)
         self.cache_dir = cache_dir
@@ -188,7 +188,7 @@ def _previous_weekday(day: dt.date) -> dt.date:
     return day
 
 
-def client_from(options: SourceOptions, gate: PoliteGate | None = None) -> ArxivClient:
+def client_from(options: SourceOptions, gate: Gate | None = None) -> ArxivClient:
     """The arXiv API client of these options: their delay, held across the processes of a home by
     its lock file (or by `gate`, shared with the downloads), and a cache of the answers."""
     return ArxivClient(options.arxiv_api_url, gate=gate or PoliteGate(options.arxiv_delay, options.arxiv_lock),
@@ -199,7 +199,8 @@ def client_from(options: SourceOptions, gate: PoliteGate | None = None) -> Arxiv
 
 def make(options: SourceOptions, env: Mapping[str, str]) -> ArxivSource:
     """The `arxiv` source (the entry point): papers by id, or a day's announcements in categories."""
-    return ArxivSource(client_from(options), list(options.categories), list(options.ids), options.max_papers)
+    return ArxivSource(client_from(options, options.arxiv_gate), list(options.categories), list(options.ids),
+                       options.max_papers)
 
 
 class ArxivSource:

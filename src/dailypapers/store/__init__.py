@@ -1,4 +1,5 @@
-"""The store: the only code that speaks SQL. SQLite by default (any SQLAlchemy URL works).
+"""The store: the only code that speaks SQL. SQLite by default; PostgreSQL (psycopg 3) for a store
+shared by many processes and machines. What differs between the two is in `dialect.py`.
 
 Every write is one transaction, so a crash never leaves half a listing or half a summary.
 
@@ -35,6 +36,7 @@ from dailypapers.models import (
     TextSection,
     Usage,
 )
+from dailypapers.store import dialect
 from dailypapers.store.schema import (
     MIGRATIONS,
     WHOLE_DAY,
@@ -51,6 +53,7 @@ from dailypapers.store.schema import (
     summaries,
     texts,
 )
+from dailypapers.store.work import WorkTables
 from dailypapers.text import clean_figure, strip_userinfo, utc_now
 
 _PAPER_META = ("num_comments", "github_repo", "github_stars", "project_page", "ai_keywords",
@@ -62,18 +65,21 @@ _ARXIV_FIELDS = ("updated_at", "categories", "primary_category", "affiliations",
                  "doi", "pdf_link", "published_at")
 
 
-class Store:
+class Store(WorkTables):
     """`readonly`: the store is read and never written (a home the user cannot write: `list`,
     `render` and `check` still work; a command that writes says the store is read-only)."""
 
-    def __init__(self, url: str, readonly: bool = False, where: str | None = None) -> None:
+    def __init__(self, url: str, readonly: bool = False, where: str | None = None,
+                 connections: int | None = None) -> None:
+        """`connections`: how many connections a PostgreSQL store keeps open for reuse (a worker
+        keeps one per job in hand, for its summary's lock) [default: dialect.POOL]."""
         self.url = url
         self.readonly = readonly
         self.where = where or _safe_url(url)
         self._path = where  # the file, for a store opened by path (`open`); None for a database URL
         self._begin = "BEGIN"  # "BEGIN IMMEDIATE" while migrating (takes the write lock first)
         try:
-            self.engine = sa.create_engine(url, future=True)
+            self.engine = dialect.make_engine(url, connections)
             if self.engine.dialect.name == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_readonly if readonly else _sqlite_pragmas)
                 # pysqlite opens transactions late and commits DDL on its own; take control so
@@ -155,25 +161,38 @@ class Store:
             message, hint = _database_problem(self.where, e, what)
             raise self._error(message, hint=hint) from e
 
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the store is a PostgreSQL database (else SQLite)."""
+        return self.engine.dialect.name == "postgresql"
+
     # -- migrations ---------------------------------------------------------------------------
     def migrate(self) -> None:
         """Apply the migrations the database lacks, each in its own transaction; StoreError for an older
-        store opened read-only."""
+        store opened read-only, and for a store migrated by a newer dailypapers (whose tables this
+        version would misread: workers of two versions may share one database)."""
         with self.engine.connect() as conn:
             done = set(conn.scalars(sa.select(schema_migrations.c.version))) \
                 if sa.inspect(conn).has_table(schema_migrations.name) else set()
+        unknown = sorted(done - {version for version, _, _ in MIGRATIONS})
+        if unknown:
+            raise self._error(f"the store {self.where} was upgraded by a newer dailypapers (migration "
+                              f"{unknown[-1]}, which this version does not know): upgrade dailypapers here too",
+                              hint="upgrade dailypapers to the version that upgraded the store")
         if all(version in done for version, _, _ in MIGRATIONS):
             return
         if self.readonly:
             raise self._error(f"the store {self.where} is from an older dailypapers and must be upgraded, which "
                               "a read-only store cannot be: run any command once as a user who can write it",
                               hint="run any command once as a user who can write the store")
-        # Processes that open a new home at once must not apply a migration twice: each one is
-        # applied holding the write lock, after looking again at what is done.
+        # Processes that open a new home (or database) at once must not apply a migration twice: each
+        # one is applied holding the write lock (an advisory lock on PostgreSQL), after looking again
+        # at what is done.
         self._begin = "BEGIN IMMEDIATE"
         try:
             for version, name, apply in MIGRATIONS:
                 with self._tx() as conn:
+                    dialect.lock_migrations(conn)
                     schema_migrations.create(conn, checkfirst=True)
                     if conn.scalar(sa.select(schema_migrations.c.version)
                                    .where(schema_migrations.c.version == version)) is not None:
@@ -420,9 +439,10 @@ class Store:
     def close_abandoned_runs(self) -> int:
         """Mark runs still "running" as "unfinished": called by a run that holds the run lock, so no
         other run is going on, and these were killed. They keep no finish time: what they did is
-        counted from what they stored. Returns how many there were."""
+        counted from what they stored. Returns how many there were. The days of the work queue
+        (command "queue") are not runs of this kind: workers finish them, whoever runs meanwhile."""
         with self._tx("mark killed runs as unfinished") as conn:
-            return conn.execute(runs.update().where(runs.c.outcome == "running")
+            return conn.execute(runs.update().where(runs.c.outcome == "running", runs.c.command != "queue")
                                 .values(outcome="unfinished")).rowcount
 
     def start_run(self, command: str, args: dict[str, Any]) -> int:

@@ -163,6 +163,59 @@ day_events = sa.Table(
 )
 
 
+# -- shared by the processes of a PostgreSQL store (migration 10) ------------------------------------
+# Tables marked info={"copy": False} hold state of the moment (gates, the work queue's progress), not
+# the record: `migrate-store` leaves them behind.
+
+# A gate that paces requests for every process and machine sharing the store (arXiv's one request every
+# few seconds): its row is locked while a request goes through, and says when the next may go.
+gates = sa.Table(
+    "gates", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("next_at", sa.Float, nullable=False, default=0.0),  # the database's clock, seconds since the epoch
+    info={"copy": False},
+)
+
+# The requests (and their tokens) that went through a rate gate (an LLM's requests and tokens per
+# minute) within its window; older rows are deleted as the window moves on.
+gate_log = sa.Table(
+    "gate_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, index=True),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("tokens", sa.Integer, nullable=False, default=0),
+    info={"copy": False},
+)
+
+# The days the work queue was given (`run --queue`): one per day, language and model of a batch (one
+# `run --queue`, all its days), with the run's flags; the papers each day's job found to summarize,
+# and what became of them. The day is finished (digest, deliveries) once none of its papers is to do.
+work_days = sa.Table(
+    "work_days", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("batch", sa.String(40), nullable=False, index=True),
+    sa.Column("date", sa.String(10), nullable=False),  # as asked for
+    sa.Column("lang", sa.String(16), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("options", sa.Text, nullable=False, default="{}"),  # JSON: the run's flags
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id")),
+    sa.Column("listed", sa.String(10)),  # the day listed (the day before, after a step back), once fetched
+    sa.Column("papers", sa.Integer),  # papers given to the queue, once fetched
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("finished_at", sa.String(40)),
+    info={"copy": False},
+)
+
+work_papers = sa.Table(
+    "work_papers", metadata,
+    sa.Column("day_id", sa.Integer, sa.ForeignKey("work_days.id"), primary_key=True),
+    sa.Column("paper_id", sa.String(64), primary_key=True),
+    sa.Column("state", sa.String(10), nullable=False, default="todo"),  # todo, done, failed
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    info={"copy": False},
+)
+
+
 def _as_first_shipped(table: sa.Table) -> sa.Table:
     """The table as migration 1 created it: without the columns later migrations add."""
     if not any(c.info.get("since", 1) > 1 for c in table.columns):
@@ -217,6 +270,11 @@ def _m8_ledger(conn: sa.Connection) -> None:
     day_events.create(conn)
 
 
+def _m10_shared(conn: sa.Connection) -> None:
+    for table in (gates, gate_log, work_days, work_papers):
+        table.create(conn)
+
+
 def run_day(args: str | None) -> dict[str, str] | None:
     """The day and language in a run's JSON args ({"date": ..., "lang": ...}), or None without both."""
     try:
@@ -237,7 +295,7 @@ def _m9_figures(conn: sa.Connection) -> None:
 
 # Numbers are never reused, and a gap is harmless: `Store.migrate` applies each listed version the
 # database lacks, in order (7 is unused: the figures table was numbered 7 on another branch while 8
-# shipped, and came in after it as 9).
+# shipped, and came in after it as 9; 10 was numbered while 9 was on its way in).
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial tables: papers, fetches, listings, runs, failures, summaries", _m1_initial),
     (2, "texts: full text of papers by version and source", _m2_texts),
@@ -247,4 +305,5 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (6, "summaries: the evidence of their claims in the paper", _m6_evidence),
     (8, "the day's ledger: failure codes, the day and language of runs, day events", _m8_ledger),
     (9, "figures: the first figure of a paper version's arXiv HTML", _m9_figures),
+    (10, "shared by workers: gates, rate limits, the work queue's days and papers", _m10_shared),
 ]

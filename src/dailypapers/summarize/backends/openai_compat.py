@@ -18,7 +18,7 @@ from dailypapers.errors import (
     LLMOutputError,
     LLMUnavailable,
 )
-from dailypapers.http import LLM_ANSWER, Limits, RateLimiter, RetryPolicy, make_client, request
+from dailypapers.http import LLM_ANSWER, Limiter, Limits, RateLimiter, RetryPolicy, make_client, request
 from dailypapers.models import Usage
 from dailypapers.summarize.backends import Backend, Reply
 from dailypapers.summarize.llm import ChatSummarizer
@@ -43,7 +43,7 @@ class OpenAICompatModel:
     def __init__(self, model_id: str, model: str, base_url: str, api_key: str | None = None,
                  timeout: float = 120.0, policy: RetryPolicy | None = None,
                  temperature: float | None = 0.2, client: httpx.Client | None = None,
-                 limiter: RateLimiter | None = None) -> None:
+                 limiter: Limiter | None = None) -> None:
         self.model_id = model_id
         self.model = model
         self.url = base_url.rstrip("/") + "/chat/completions"
@@ -133,13 +133,18 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def _own_limiter(name: str, rpm: int | None, tpm: int | None) -> Limiter:
+    """The limits counted by this process alone."""
+    return RateLimiter(rpm, tpm)
+
+
 def _make(provider: str, model: str, options: LLMOptions, base_url: str, api_key: str | None) -> Backend:
     if not model:
         raise ConfigError(f"--llm {provider}/MODEL needs a model name, for example {provider}/"
                           + {"ollama": "qwen2.5:7b"}.get(provider, "gpt-4o-mini"))
     policy = RetryPolicy(retries=options.retries, max_wait=options.max_retry_wait)
     rpm, tpm = DEFAULT_LIMITS.get(provider, (None, None))
-    limiter = RateLimiter(options.rpm or rpm, options.tpm or tpm)
+    limiter = (options.limiter or _own_limiter)(f"{provider}/{model}", options.rpm or rpm, options.tpm or tpm)
     chat = OpenAICompatModel(f"{provider}/{model}", model, base_url, api_key, options.timeout, policy,
                              limiter=limiter)
     return ChatSummarizer(chat)
