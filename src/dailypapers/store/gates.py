@@ -2,7 +2,7 @@
 politeness (one request at a time, a few seconds apart) and an LLM provider's requests and tokens
 per minute. A lock file holds only on one machine; these hold wherever the workers run.
 
-Each gate is a row of `gates`, locked while it is being passed (an UPDATE of the row: PostgreSQL's
+Each gate is a row of `gates`, locked while it is being passed (SELECT ... FOR UPDATE: PostgreSQL's
 row lock; these gates are for PostgreSQL, SQLite's stores keep to lock files), and times come from
 the database's clock, so that machines whose clocks disagree still keep the same pace. A process
 killed while it holds a gate loses its connection, and the database gives the gate to the next one."""
@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from dailypapers.store import dialect
 from dailypapers.store.schema import gate_log, gates
@@ -24,34 +25,14 @@ if TYPE_CHECKING:
     from dailypapers.store import Store
 
 
-_MADE: set[tuple[str, str]] = set()  # (database, gate) whose row this process has seen
-
-
-def _make(store: Store, name: str) -> None:
-    """The row of the gate `name`, made if it is not there (by one process, whichever comes first)."""
-    if (store.url, name) in _MADE:
-        return
-    try:
-        with store.engine.begin() as conn:
-            if conn.scalar(sa.select(gates.c.name).where(gates.c.name == name)) is None:
-                conn.execute(gates.insert().values(name=name, next_at=0.0))
-    except sa.exc.IntegrityError:
-        pass  # another process made it at the same moment
-    _MADE.add((store.url, name))
-
-
 def _hold(conn: sa.Connection, name: str) -> float:
-    """Lock the gate `name` for the transaction of `conn`; returns when its next request may go, on
-    the database's clock."""
-    lock = gates.update().where(gates.c.name == name).values(name=name)
-    if conn.execute(lock).rowcount == 0:  # the row is gone (a store emptied since `_make`): no lock yet
-        try:
-            with conn.begin_nested():
-                conn.execute(gates.insert().values(name=name, next_at=0.0))
-        except sa.exc.IntegrityError:
-            pass  # another process made it at the same moment
-        conn.execute(lock)
-    return float(conn.scalar(sa.select(gates.c.next_at).where(gates.c.name == name)) or 0.0)
+    """Lock the gate `name` (its row, made on first use) for the transaction of `conn`; returns when
+    its next request may go, on the database's clock."""
+    if conn.dialect.name == "postgresql":  # two processes making the row at once: one does, the other waits
+        conn.execute(postgresql.insert(gates).values(name=name, next_at=0.0).on_conflict_do_nothing())
+    elif conn.scalar(sa.select(gates.c.name).where(gates.c.name == name)) is None:
+        conn.execute(gates.insert().values(name=name, next_at=0.0))
+    return float(conn.scalar(sa.select(gates.c.next_at).where(gates.c.name == name).with_for_update()) or 0.0)
 
 
 class DatabaseGate:
@@ -62,7 +43,6 @@ class DatabaseGate:
     def __init__(self, store: Store, name: str, interval: float) -> None:
         self.store, self.name, self.interval = store, name, interval
         self._thread_lock = threading.Lock()  # this process's threads queue here, not on connections
-        _make(store, name)
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -99,7 +79,6 @@ class DatabaseRateLimiter:
                  window: float = 60.0) -> None:
         self.store, self.name = store, name
         self.rpm, self.tpm, self.window = rpm, tpm, window
-        _make(store, name)
 
     def acquire(self, tokens: int = 0) -> None:
         """Wait until one more request of `tokens` tokens fits within the limits, and count it."""
